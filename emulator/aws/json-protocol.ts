@@ -1,0 +1,75 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AwsServiceError, InternalFailure, SerializationError, UnknownOperationError } from './errors.js';
+import type { OperationTable, RequestContext } from './types.js';
+
+/**
+ * The AWS JSON 1.1 protocol (Cognito user pools, Cognito identity): POST / with
+ * `X-Amz-Target: <Prefix>.<Operation>` and a JSON body. Several JSON services share the
+ * root route; the target prefix picks the service.
+ */
+export interface JsonService {
+  /** e.g. `AWSCognitoIdentityProviderService` */
+  targetPrefix: string;
+  operations: OperationTable;
+}
+
+const JSON_11 = 'application/x-amz-json-1.1';
+
+/** Dates go over the wire as epoch seconds, as AWS JSON protocols do. */
+function wireReplacer(this: unknown, key: string, value: unknown): unknown {
+  const raw = (this as Record<string, unknown>)[key];
+  if (raw instanceof Date) return raw.getTime() / 1000;
+  return value;
+}
+
+export function sendAwsJsonError(reply: FastifyReply, error: AwsServiceError): FastifyReply {
+  return reply
+    .code(error.statusCode)
+    .header('content-type', JSON_11)
+    .header('x-amzn-errortype', error.type)
+    .send(JSON.stringify({ __type: error.type, message: error.message }));
+}
+
+export function registerJsonServices(app: FastifyInstance, services: JsonService[]): void {
+  // Keep bodies as text: a malformed body must become SerializationException, not a Fastify 400.
+  for (const type of [JSON_11, 'application/x-amz-json-1.0', 'application/json']) {
+    if (!app.hasContentTypeParser(type)) {
+      app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    }
+  }
+
+  app.post('/', async (request: FastifyRequest, reply: FastifyReply) => {
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const dot = target.lastIndexOf('.');
+    const service = services.find((s) => s.targetPrefix === target.slice(0, dot));
+    const operationName = target.slice(dot + 1);
+    const operation = service && Object.hasOwn(service.operations, operationName)
+      ? service.operations[operationName]
+      : undefined;
+    if (!operation) return sendAwsJsonError(reply, new UnknownOperationError(target || '(no X-Amz-Target)'));
+
+    let input: unknown;
+    try {
+      const text = typeof request.body === 'string' ? request.body : '';
+      input = text.trim() === '' ? {} : JSON.parse(text);
+      if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+        throw new Error('expected a JSON object');
+      }
+    } catch (e) {
+      return sendAwsJsonError(reply, new SerializationError((e as Error).message));
+    }
+
+    const ctx: RequestContext = { log: request.log.child({ target }), host: request.headers.host };
+    try {
+      const output = await operation(input, ctx);
+      return reply
+        .code(200)
+        .header('content-type', JSON_11)
+        .send(JSON.stringify(output ?? {}, wireReplacer));
+    } catch (e) {
+      if (e instanceof AwsServiceError) return sendAwsJsonError(reply, e);
+      ctx.log.error({ err: e }, 'operation failed');
+      return sendAwsJsonError(reply, new InternalFailure());
+    }
+  });
+}

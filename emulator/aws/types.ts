@@ -1,0 +1,18 @@
+import type { FastifyBaseLogger } from 'fastify';
+
+/** What AWS sends back: the SDK's output type without the client-side `$metadata`. */
+export type Wire<T> = Omit<T, '$metadata'>;
+
+/** Per-request context handed to every operation. */
+export interface RequestContext {
+  log: FastifyBaseLogger;
+  /** The request's Host header, e.g. `cognito-idp.us-east-1.amazonaws.com`. */
+  host: string | undefined;
+}
+
+/** One emulated API operation: typed with the @aws-sdk client's own input and output types. */
+export type Operation<I, O> = (input: I, ctx: RequestContext) => Promise<O>;
+
+/** Operation registry of one service: `as const` object of operation name → handler. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type OperationTable = Record<string, Operation<any, any>>;

@@ -1,0 +1,86 @@
+import type { IamPolicyDocument } from './policy/types.js';
+import type { PathsMap } from './policy/types.js';
+
+/**
+ * The declarative description of one app (one scenario): a user pool, an identity pool,
+ * the roles and their policies, and the buckets. A stack hosts any number of apps at once;
+ * {@link AppConfig.id} namespaces everything MinIO holds for the app.
+ */
+export interface AppConfig {
+  /** Short, unique per stack: [a-z0-9-]. Namespaces canned policies. */
+  id: string;
+  region: string;
+  accountId: string;
+  userPool: UserPoolConfig;
+  identityPool: IdentityPoolConfig;
+  roles: RolesConfig;
+  buckets: BucketConfig[];
+}
+
+export interface PasswordPolicyConfig {
+  minimumLength: number;
+  requireLowercase: boolean;
+  requireUppercase: boolean;
+  requireNumbers: boolean;
+  requireSymbols: boolean;
+}
+
+export interface UserPoolConfig {
+  /** `<region>_<id>`, as Cognito names pools (the SRP code depends on this shape). */
+  id: string;
+  name?: string;
+  /** App client IDs; the first is the one written into Amplify configs. */
+  clientIds: string[];
+  /** `['email']` makes the email the sign-in name (email-as-username). */
+  usernameAttributes?: Array<'email' | 'phone_number'>;
+  passwordPolicy?: PasswordPolicyConfig;
+  groups: GroupConfig[];
+  users: UserConfig[];
+}
+
+export interface GroupConfig {
+  name: string;
+  /** Lower wins when a user is in several groups. */
+  precedence?: number;
+  /** The IAM role this group maps to (cognito:preferred_role). */
+  roleArn?: string;
+}
+
+export interface UserConfig {
+  username: string;
+  password: string;
+  email?: string;
+  groups?: string[];
+  /** Extra attributes (`name`, `custom:x`, ...). */
+  attributes?: Record<string, string>;
+}
+
+export interface IdentityPoolConfig {
+  /** `<region>:<uuid>` */
+  id: string;
+  allowGuestAccess: boolean;
+}
+
+export interface RoleConfig {
+  arn: string;
+  /** The IAM identity policies attached to the role, as AWS documents. */
+  policies: IamPolicyDocument[];
+}
+
+export interface RolesConfig {
+  guest: RoleConfig;
+  authenticated: RoleConfig;
+  groups: Record<string, RoleConfig>;
+}
+
+export interface BucketConfig {
+  /** Friendly name used by the client (`options.bucket`). */
+  name: string;
+  /** The S3 bucket name. */
+  bucketName: string;
+  region: string;
+  paths?: PathsMap;
+  bucketPolicy?: IamPolicyDocument;
+  /** true: the bucket belongs to another account; role and bucket policy must both allow. */
+  crossAccount?: boolean;
+}

@@ -1,0 +1,102 @@
+import type { IamPolicyDocument, PathsMap } from '../../emulator/policy/types.js';
+
+/** A scenario file after loading, validation and normalisation (../shared/spec/scenario-v1.md). */
+export interface Scenario {
+  /** Absolute path of the file. */
+  file: string;
+  version: 1;
+  name: string;
+  description?: string;
+  region: string;
+  auth: ScenarioAuth;
+  buckets: ScenarioBucket[];
+  /** Absent: role policies are generated from `paths`. */
+  policies?: ScenarioPolicies;
+  objects: ScenarioObject[];
+  derive: boolean;
+  cases: ScenarioCase[];
+}
+
+export interface ScenarioAuth {
+  guestAccess: boolean;
+  /** Ordered; precedence as given or the position (Amplify Gen2). */
+  groups: Array<{ name: string; precedence: number }>;
+  /** In file order. */
+  users: ScenarioUser[];
+  accountId: string;
+  roles: { guest: string; authenticated: string; groups: Record<string, string> };
+}
+
+export interface ScenarioUser {
+  name: string;
+  /** Generated when the file gives none. */
+  password: string;
+  email?: string;
+  groups: string[];
+}
+
+export interface ScenarioBucket {
+  name: string;
+  bucketName: string;
+  region: string;
+  default: boolean;
+  /** Normalised: owner token always `${cognito-identity.amazonaws.com:sub}`. */
+  paths: PathsMap;
+  bucketPolicy?: IamPolicyDocument;
+  /** Where the bucket policy came from (file path or "inline"), for messages. */
+  bucketPolicySource?: string;
+  crossAccount: boolean;
+}
+
+export interface NamedPolicy {
+  /** File path, or `<scenario file>#policies.guest[0]` for inline documents. */
+  source: string;
+  document: IamPolicyDocument;
+}
+
+export interface ScenarioPolicies {
+  guest: NamedPolicy[];
+  authenticated: NamedPolicy[];
+  groups: Record<string, NamedPolicy[]>;
+}
+
+export interface ScenarioObject {
+  /** May hold placeholders. */
+  path: string;
+  body: string;
+  /** Friendly bucket name; resolved to the default bucket when absent. */
+  bucket: string;
+}
+
+export type StorageOp = 'upload' | 'download' | 'list' | 'remove' | 'getProperties' | 'getUrl' | 'copy';
+export type Outcome = 'allow' | 'deny' | 'not-found' | 'error';
+
+export interface Expectation {
+  outcome: Outcome;
+  /** StorageError name expected with outcome `error` (or to refine another outcome). */
+  error?: string;
+  body?: string;
+  keys?: string[];
+  contains?: string[];
+}
+
+export interface ScenarioCase {
+  /** 0-based position among the scenario's cases (derived cases follow written ones). */
+  index: number;
+  name?: string;
+  /** `guest` or a user name from auth.users. */
+  as: string;
+  op: StorageOp;
+  /** May hold placeholders. */
+  path: string;
+  from?: string;
+  /** Friendly bucket name; resolved to the default bucket when absent. */
+  bucket: string;
+  body?: string;
+  options?: Record<string, unknown>;
+  expect: Expectation;
+  /** 1-based line of the case in the file (0 for derived cases). */
+  line: number;
+  /** Set on cases written by `derive`. */
+  derived?: { rule: string; note?: string };
+}
