@@ -1,0 +1,111 @@
+import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import type { FastifyBaseLogger } from 'fastify';
+import { ManualClock } from '../clock.js';
+import type { UserPoolConfig } from '../config.js';
+import { SigningKeys } from '../keys.js';
+import type { RequestContext } from '../aws/types.js';
+import type { AuthenticationResultType } from '@aws-sdk/client-cognito-identity-provider';
+import type { CognitoIdpDeps } from './index.js';
+import { initiateAuth } from './initiate-auth.js';
+import { N, g, hashHex, k, modPow, padHex } from './srp.js';
+import { UserPoolStore } from './store.js';
+
+/**
+ * Shared fixtures for the user-pool tests (no test-framework imports, so it also serves the
+ * harness): a pool config, deps on a ManualClock, a silent request context, and a minimal
+ * SRP client written from the protocol (the real Amplify client is exercised in srp.test.ts
+ * and the integration test).
+ */
+
+export const TEST_REGION = 'us-east-1';
+export const TEST_POOL_ID = 'us-east-1_TestPool1';
+export const TEST_CLIENT_ID = 'testclient0123456789abcdef';
+export const TEST_PASSWORD = 'Passw0rd!';
+
+export function testPoolConfig(overrides: Partial<UserPoolConfig> = {}): UserPoolConfig {
+  return {
+    id: TEST_POOL_ID,
+    clientIds: [TEST_CLIENT_ID],
+    groups: [
+      { name: 'admin', precedence: 0, roleArn: 'arn:aws:iam::123456789012:role/admin' },
+      { name: 'editors', precedence: 1, roleArn: 'arn:aws:iam::123456789012:role/editors' },
+      { name: 'readers' },
+    ],
+    users: [
+      { username: 'alice', password: TEST_PASSWORD, email: 'alice@example.com', groups: ['editors', 'admin'] },
+      { username: 'bob', password: TEST_PASSWORD, attributes: { name: 'Bob' } },
+    ],
+    ...overrides,
+  };
+}
+
+let sharedKeys: Promise<SigningKeys> | undefined;
+
+export type TestDeps = CognitoIdpDeps & { clock: ManualClock };
+
+/** Fresh store and clock (2026-01-01T00:00:00Z) around one shared signing key. */
+export async function createTestDeps(pools: UserPoolConfig[] = [testPoolConfig()]): Promise<TestDeps> {
+  sharedKeys ??= SigningKeys.generate();
+  const clock = new ManualClock();
+  const store = new UserPoolStore(clock);
+  for (const pool of pools) store.loadPool(pool, TEST_REGION);
+  return { clock, keys: await sharedKeys, store };
+}
+
+const noop = (): void => {};
+const silentLogger = {
+  level: 'silent', fatal: noop, error: noop, warn: noop, info: noop, debug: noop, trace: noop, silent: noop,
+  child: () => silentLogger,
+} as unknown as FastifyBaseLogger;
+
+export const testContext: RequestContext = { log: silentLogger, host: 'cognito-idp.us-east-1.amazonaws.com' };
+
+/** Signs in with USER_PASSWORD_AUTH and returns the tokens (fails unless the user gets tokens). */
+export async function signInWithPassword(
+  deps: CognitoIdpDeps, username: string, password = TEST_PASSWORD, clientId = TEST_CLIENT_ID,
+): Promise<Required<Pick<AuthenticationResultType, 'AccessToken' | 'IdToken' | 'RefreshToken'>>> {
+  const { AuthenticationResult: result } = await initiateAuth(deps)(
+    { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: username, PASSWORD: password } },
+    testContext,
+  );
+  if (!result?.AccessToken || !result.IdToken || !result.RefreshToken) throw new Error(`no tokens for ${username}`);
+  return { AccessToken: result.AccessToken, IdToken: result.IdToken, RefreshToken: result.RefreshToken };
+}
+
+/** Decodes a JWT's payload without verifying it (as the Amplify client does). */
+export function decodeJwt(token: string): Record<string, unknown> {
+  const payload = token.split('.')[1] ?? '';
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+/** The client half of Cognito SRP: SRP_A to send, then the PASSWORD_VERIFIER responses. */
+export class TestSrpClient {
+  private readonly a = BigInt(`0x${randomBytes(32).toString('hex')}`);
+  readonly A = modPow(g, this.a, N);
+
+  constructor(private readonly poolName: string) {}
+
+  get srpA(): string {
+    return this.A.toString(16);
+  }
+
+  respond(challenge: Record<string, string>, password: string, timestamp = 'Thu Jan 1 00:00:00 UTC 2026'): Record<string, string> {
+    const userId = challenge.USER_ID_FOR_SRP!;
+    const B = BigInt(`0x${challenge.SRP_B}`);
+    const u = BigInt(`0x${hashHex(padHex(this.A) + padHex(B))}`);
+    const identity = createHash('sha256').update(`${this.poolName}${userId}:${password}`).digest('hex');
+    const x = BigInt(`0x${hashHex(padHex(BigInt(`0x${challenge.SALT}`)) + identity)}`);
+    const base = (((B - k * modPow(g, x, N)) % N) + N) % N;
+    const S = modPow(base, this.a + u * x, N);
+    const key = Buffer.from(hkdfSync('sha256', Buffer.from(padHex(S), 'hex'), Buffer.from(padHex(u), 'hex'), 'Caldera Derived Key', 16));
+    const signature = createHmac('sha256', key)
+      .update(this.poolName).update(userId).update(Buffer.from(challenge.SECRET_BLOCK!, 'base64')).update(timestamp)
+      .digest('base64');
+    return {
+      USERNAME: userId,
+      PASSWORD_CLAIM_SECRET_BLOCK: challenge.SECRET_BLOCK!,
+      TIMESTAMP: timestamp,
+      PASSWORD_CLAIM_SIGNATURE: signature,
+    };
+  }
+}
