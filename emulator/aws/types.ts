@@ -8,6 +8,8 @@ export interface RequestContext {
   log: FastifyBaseLogger;
   /** The request's Host header, e.g. `cognito-idp.us-east-1.amazonaws.com`. */
   host: string | undefined;
+  /** The SigV4 `Authorization` header, when the caller signed (STS GetCallerIdentity reads it). */
+  authorization?: string | undefined;
 }
 
 /** One emulated API operation: typed with the @aws-sdk client's own input and output types. */

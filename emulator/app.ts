@@ -1,0 +1,62 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { addTextParsers, handleJsonRequest, isJsonTargetRequest, JSON_CONTENT_TYPES } from './aws/json-protocol.js';
+import type { Clock } from './clock.js';
+import { cognitoIdentityService } from './cognito-identity/index.js';
+import type { IdentityPoolStore } from './cognito-identity/store.js';
+import { cognitoIdpService, registerUserPoolWellKnown } from './cognito-idp/index.js';
+import type { UserPoolStore } from './cognito-idp/store.js';
+import type { CredentialVendor, SessionRegistry } from './credentials/vendor.js';
+import type { SigningKeys } from './keys.js';
+import { registerMinioOidc } from './oidc/plugin.js';
+import { FORM_CONTENT_TYPE, handleQueryRequest, isQueryRequest } from './sts/query-protocol.js';
+import { stsService } from './sts/index.js';
+
+export interface EmulatorServices {
+  clock: Clock;
+  keys: SigningKeys;
+  userPools: UserPoolStore;
+  identityPools: IdentityPoolStore;
+  vendor: CredentialVendor;
+  sessions: SessionRegistry;
+}
+
+export interface BuildEmulatorOptions {
+  services: EmulatorServices;
+  /** The emulator's own base URL once listening (the MinIO OpenID issuer is derived from it). */
+  baseUrl: () => string;
+  logger?: boolean | { level: string };
+}
+
+/**
+ * Builds (does not start) the emulator: Cognito user pools and identity pools (JSON 1.1 on
+ * `POST /`, chosen by `X-Amz-Target`), STS (query protocol on `POST /` with a form body), the
+ * user pools' JWKS and discovery documents, and the OpenID provider MinIO trusts.
+ */
+export function buildEmulator({ services, baseUrl, logger = false }: BuildEmulatorOptions): FastifyInstance {
+  const app = Fastify({ logger, bodyLimit: 1024 * 1024 });
+  addTextParsers(app, [...JSON_CONTENT_TYPES, FORM_CONTENT_TYPE]);
+
+  const jsonServices = [
+    cognitoIdpService({ clock: services.clock, keys: services.keys, store: services.userPools }),
+    cognitoIdentityService({ clock: services.clock, keys: services.keys, store: services.identityPools, vendor: services.vendor }),
+  ];
+  const sts = stsService({
+    clock: services.clock,
+    keys: services.keys,
+    identityPools: services.identityPools,
+    vendor: services.vendor,
+    sessions: services.sessions,
+  });
+
+  const root = async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
+    if (isJsonTargetRequest(request)) return handleJsonRequest(jsonServices, request, reply);
+    if (isQueryRequest(request)) return handleQueryRequest(sts, request, reply);
+    return handleJsonRequest(jsonServices, request, reply); // answers UnknownOperationException
+  };
+  app.post('/', root);
+  app.get('/', root);
+
+  registerUserPoolWellKnown(app, { clock: services.clock, keys: services.keys, store: services.userPools });
+  registerMinioOidc(app, { keys: services.keys, baseUrl });
+  return app;
+}

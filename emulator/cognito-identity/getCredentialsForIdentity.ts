@@ -1,0 +1,41 @@
+import type {
+  GetCredentialsForIdentityCommandInput,
+  GetCredentialsForIdentityCommandOutput,
+} from '@aws-sdk/client-cognito-identity';
+import type { Operation, Wire } from '../aws/types.js';
+import type { CognitoIdentityDeps } from './index.js';
+import { InvalidIdentityPoolConfigurationError } from './errors.js';
+import { resolveIdentity } from './resolve-identity.js';
+import { chooseRole } from './role-mapping.js';
+
+/**
+ * GetCredentialsForIdentity (enhanced flow): picks the role by token-based mapping and returns
+ * S3 credentials carrying that role's policy. CustomRoleArn is honoured only when it is one of
+ * the roles the token maps to (`cognito:roles`), as Cognito does.
+ */
+export const GetCredentialsForIdentity = (
+  { store, keys, clock, vendor }: Pick<CognitoIdentityDeps, 'store' | 'keys' | 'clock' | 'vendor'>,
+): Operation<GetCredentialsForIdentityCommandInput, Wire<GetCredentialsForIdentityCommandOutput>> =>
+  async (input) => {
+    const { pool, identity, login } = await resolveIdentity(input.IdentityId, input.Logins, { store, keys, clock });
+    let roleArn = chooseRole(pool, login?.claims);
+    if (input.CustomRoleArn) {
+      const allowed = login?.claims['cognito:roles'];
+      if (!Array.isArray(allowed) || !allowed.includes(input.CustomRoleArn)) {
+        throw new InvalidIdentityPoolConfigurationError(`CustomRoleArn ${input.CustomRoleArn} is not one of the roles in the token.`);
+      }
+      roleArn = input.CustomRoleArn;
+    }
+    const role = pool.roles.get(roleArn);
+    if (!role) throw new InvalidIdentityPoolConfigurationError(`Invalid identity pool configuration. Check assigned IAM roles for this pool (no role ${roleArn}).`);
+    const credentials = await vendor.vend({ identityId: identity.id, role, accountId: pool.accountId });
+    return {
+      IdentityId: identity.id,
+      Credentials: {
+        AccessKeyId: credentials.accessKeyId,
+        SecretKey: credentials.secretAccessKey,
+        SessionToken: credentials.sessionToken,
+        Expiration: credentials.expiration,
+      },
+    };
+  };

@@ -1,0 +1,35 @@
+import type { GetOpenIdTokenCommandInput, GetOpenIdTokenCommandOutput } from '@aws-sdk/client-cognito-identity';
+import { randomUUID } from 'node:crypto';
+import { epochSeconds } from '../clock.js';
+import type { Operation, Wire } from '../aws/types.js';
+import type { CognitoIdentityDeps } from './index.js';
+import { resolveIdentity } from './resolve-identity.js';
+
+/** The issuer of Cognito identity OpenID tokens (the classic flow's web identity). */
+export const COGNITO_IDENTITY_ISSUER = 'https://cognito-identity.amazonaws.com';
+
+/**
+ * GetOpenIdToken (classic flow): a 10-minute token for `sts:AssumeRoleWithWebIdentity`, with
+ * `sub` = identity ID, `aud` = identity pool ID and `amr` = authenticated/unauthenticated plus
+ * the provider, as Cognito issues it.
+ */
+export const GetOpenIdToken = ({ store, keys, clock }: Pick<CognitoIdentityDeps, 'store' | 'keys' | 'clock'>):
+Operation<GetOpenIdTokenCommandInput, Wire<GetOpenIdTokenCommandOutput>> => async (input) => {
+  const { pool, identity, login } = await resolveIdentity(input.IdentityId, input.Logins, { store, keys, clock });
+  const now = epochSeconds(clock.now());
+  const amr = login
+    ? ['authenticated', login.provider, `${login.provider}:CognitoSignIn:${String(login.claims.sub)}`]
+    : ['unauthenticated'];
+  const token = await keys.sign({
+    iss: COGNITO_IDENTITY_ISSUER,
+    sub: identity.id,
+    aud: pool.id,
+    amr,
+    // Carried so STS can apply the same role choice as the enhanced flow.
+    ...(login ? { 'cognito:preferred_role': login.claims['cognito:preferred_role'], 'cognito:roles': login.claims['cognito:roles'] } : {}),
+    iat: now,
+    exp: now + 600,
+    jti: randomUUID(),
+  });
+  return { IdentityId: identity.id, Token: token };
+};

@@ -1,0 +1,35 @@
+import type { JsonService } from '../aws/json-protocol.js';
+import type { Clock } from '../clock.js';
+import type { CredentialVendor } from '../credentials/vendor.js';
+import type { SigningKeys } from '../keys.js';
+import { GetCredentialsForIdentity } from './getCredentialsForIdentity.js';
+import { GetId } from './getId.js';
+import { GetOpenIdToken } from './getOpenIdToken.js';
+import type { IdentityPoolStore } from './store.js';
+
+export interface CognitoIdentityDeps {
+  clock: Clock;
+  keys: SigningKeys;
+  store: IdentityPoolStore;
+  vendor: CredentialVendor;
+}
+
+/** Every supported operation, by its AWS name. */
+export const cognitoIdentityOperations = {
+  GetId,
+  GetCredentialsForIdentity,
+  GetOpenIdToken,
+} as const;
+
+export type CognitoIdentityOperationName = keyof typeof cognitoIdentityOperations;
+
+export function cognitoIdentityService(deps: CognitoIdentityDeps): JsonService {
+  return {
+    targetPrefix: 'AWSCognitoIdentityService',
+    operations: Object.fromEntries(
+      Object.entries(cognitoIdentityOperations).map(([name, factory]) => [name, factory(deps)]),
+    ),
+  };
+}
+
+export { IdentityPoolStore, type IdentityPool, type RoleBinding } from './store.js';

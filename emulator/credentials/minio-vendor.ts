@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { epochSeconds, type Clock } from '../clock.js';
+import { ExternalServiceError } from '../cognito-identity/errors.js';
+import type { SigningKeys } from '../keys.js';
+import { assumeRoleWithWebIdentity } from '../minio/sts.js';
+import { MINIO_OIDC_CLIENT_ID, MINIO_POLICY_CLAIM } from '../oidc/plugin.js';
+import type { CredentialVendor, SessionRegistry, VendRequest, VendedCredentials } from './vendor.js';
+
+export interface MinioVendorOptions {
+  keys: SigningKeys;
+  clock: Clock;
+  sessions: SessionRegistry;
+  /** MinIO's S3/STS endpoint, e.g. http://127.0.0.1:9000. */
+  endpoint: () => string;
+  /** Lifetime of vended credentials; Cognito's are one hour. */
+  ttlSeconds?: number;
+}
+
+/**
+ * Vends credentials the way Cognito does — "this identity now holds this role" — but has MinIO
+ * mint them: the emulator signs a web-identity token whose `sub` is the identity ID (so
+ * `${jwt:sub}` in the compiled policy is the identity ID, as `${cognito-identity.amazonaws.com:sub}`
+ * is on AWS) and whose `policy` claim names the role's canned policy. MinIO then decides every S3
+ * request made with these credentials; the emulator decides none.
+ */
+export class MinioCredentialVendor implements CredentialVendor {
+  constructor(private readonly options: MinioVendorOptions) {}
+
+  async vend({ identityId, role, accountId }: VendRequest): Promise<VendedCredentials> {
+    const { keys, clock, sessions, endpoint } = this.options;
+    const ttl = this.options.ttlSeconds ?? 3600;
+    const now = epochSeconds(clock.now());
+    const token = await keys.sign({
+      iss: 'amplify-storage-emulator',
+      sub: identityId,
+      aud: MINIO_OIDC_CLIENT_ID,
+      [MINIO_POLICY_CLAIM]: role.minioPolicy,
+      iat: now,
+      exp: now + ttl,
+      jti: randomUUID(),
+    });
+    let credentials: VendedCredentials;
+    try {
+      credentials = await assumeRoleWithWebIdentity({
+        endpoint: endpoint(),
+        token,
+        ...(role.sessionPolicy ? { policy: role.sessionPolicy } : {}),
+      });
+    } catch (e) {
+      throw new ExternalServiceError(`MinIO refused credentials for role ${role.roleArn}: ${(e as Error).message}`);
+    }
+    sessions.record(credentials.accessKeyId, { roleArn: role.roleArn, identityId, accountId, expiration: credentials.expiration });
+    return credentials;
+  }
+}

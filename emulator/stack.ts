@@ -1,0 +1,202 @@
+import { systemClock, type Clock } from './clock.js';
+import type { AppConfig } from './config.js';
+import { buildEmulator } from './app.js';
+import { IdentityPoolStore, type RoleBinding } from './cognito-identity/store.js';
+import { UserPoolStore } from './cognito-idp/store.js';
+import { MinioCredentialVendor } from './credentials/minio-vendor.js';
+import { SessionRegistry } from './credentials/vendor.js';
+import { SigningKeys } from './keys.js';
+import { MinioAdmin } from './minio/admin.js';
+import { ensureMinio } from './minio/locate.js';
+import { MinioServer, type StartedMinio } from './minio/server.js';
+import { MINIO_OIDC_CLIENT_ID, MINIO_OIDC_PATH, MINIO_POLICY_CLAIM } from './oidc/plugin.js';
+import { amplifyOutputsFor, type AmplifyOutputs } from './outputs.js';
+import { buildRolePolicies, type RolePolicyBuild } from './policy/index.js';
+import type { IamPolicyDocument } from './policy/types.js';
+import type { TransportTargets } from './transport/node.js';
+
+export interface StackOptions {
+  /** Interface the emulator binds to. Loopback unless told otherwise. */
+  host?: string;
+  /** Emulator port; 0 picks a free one. */
+  port?: number;
+  /** A MinIO binary to use instead of locating (or building) one. */
+  minioBinary?: string;
+  /** Progress lines while MinIO is located or built. */
+  onProgress?: (line: string) => void;
+  /** Fastify logging (off by default). */
+  logger?: boolean | { level: string };
+  /** Lifetime of vended credentials (default 3600 s, as Cognito). */
+  credentialsTtlSeconds?: number;
+  clock?: Clock;
+}
+
+/** A role as loaded: what the client is told, what MinIO enforces, and what the compiler said. */
+export interface LoadedRole extends RolePolicyBuild {
+  kind: 'guest' | 'authenticated' | 'group';
+  group?: string;
+  /** Name of the MinIO canned policy holding `minioPolicy`. */
+  policyName: string;
+}
+
+export interface LoadedApp {
+  config: AppConfig;
+  outputs: AmplifyOutputs;
+  roles: LoadedRole[];
+  warnings: string[];
+}
+
+/** A role with no statements at all: MinIO needs a policy to exist, so it gets one that grants nothing. */
+const GRANTS_NOTHING: IamPolicyDocument = {
+  Version: '2012-10-17',
+  Statement: [{ Sid: 'RoleHasNoPolicies', Effect: 'Deny', Action: ['s3:*'], Resource: ['arn:aws:s3:::*'] }],
+};
+
+/**
+ * The running stack: the emulator (Cognito user pools, identity pools, STS, and the OpenID
+ * provider MinIO trusts) and a MinIO child process that enforces every role's policy. Apps
+ * (one per scenario) are loaded and unloaded while MinIO keeps running.
+ */
+export class Stack implements AsyncDisposable {
+  private readonly apps = new Map<string, LoadedApp>();
+  private readonly bucketOwners = new Map<string, string>();
+
+  private constructor(
+    readonly emulatorUrl: string,
+    readonly emulatorPort: number,
+    readonly minio: StartedMinio,
+    readonly admin: MinioAdmin,
+    readonly userPools: UserPoolStore,
+    readonly identityPools: IdentityPoolStore,
+    /** Which role holds which vended access key. */
+    readonly sessions: SessionRegistry,
+    private readonly closeEmulator: () => Promise<void>,
+  ) {}
+
+  static async start(options: StackOptions = {}): Promise<Stack> {
+    const host = options.host ?? '127.0.0.1';
+    const clock = options.clock ?? systemClock;
+    const binary = options.minioBinary ?? (await ensureMinio({ ...(options.onProgress ? { onProgress: options.onProgress } : {}) })).path;
+    const keys = await SigningKeys.generate();
+    const sessions = new SessionRegistry();
+    const userPools = new UserPoolStore(clock);
+    const identityPools = new IdentityPoolStore();
+    let minioEndpoint = '';
+    const vendor = new MinioCredentialVendor({
+      keys, clock, sessions, endpoint: () => minioEndpoint, ttlSeconds: options.credentialsTtlSeconds,
+    });
+    let baseUrl = '';
+    const app = buildEmulator({
+      services: { clock, keys, userPools, identityPools, vendor, sessions },
+      baseUrl: () => baseUrl,
+      logger: options.logger,
+    });
+    await app.listen({ host, port: options.port ?? 0 });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    // MinIO fetches the OpenID documents over loopback even when the emulator listens elsewhere.
+    baseUrl = `http://127.0.0.1:${port}`;
+    let minio: StartedMinio;
+    try {
+      minio = await new MinioServer(binary)
+        .withOpenId({
+          configUrl: `${baseUrl}${MINIO_OIDC_PATH}/.well-known/openid-configuration`,
+          clientId: MINIO_OIDC_CLIENT_ID,
+          claimName: MINIO_POLICY_CLAIM,
+        })
+        .start();
+    } catch (e) {
+      await app.close();
+      throw e;
+    }
+    minioEndpoint = minio.endpoint;
+    const displayHost = host.includes(':') ? `[${host}]` : host;
+    return new Stack(`http://${displayHost}:${port}`, port, minio, new MinioAdmin(minio), userPools, identityPools, sessions, () => app.close());
+  }
+
+  /**
+   * Builds an app on the running stack: compiles and installs its role policies in MinIO,
+   * creates (or empties) its buckets, and loads its user pool, users and identity pool.
+   * Loading an app with the same id again replaces it.
+   */
+  async load(config: AppConfig): Promise<LoadedApp> {
+    if (this.apps.has(config.id)) await this.unload(config.id);
+    for (const bucket of config.buckets) {
+      const owner = this.bucketOwners.get(bucket.bucketName);
+      if (owner && owner !== config.id) {
+        throw new Error(`Bucket ${bucket.bucketName} is in use by app ${owner}; apps loaded at the same time need distinct buckets.`);
+      }
+    }
+    const builds = buildRolePolicies({ accountId: config.accountId, roles: config.roles, buckets: config.buckets });
+    const roles: LoadedRole[] = [];
+    const bindings = new Map<string, RoleBinding>();
+    for (const build of builds) {
+      const policyName = `ase-${config.id}-${build.kind === 'group' ? `group-${build.group}` : build.kind}`;
+      const statements = [build.minioPolicy.Statement].flat();
+      await this.admin.addCannedPolicy(policyName, statements.length > 0 ? build.minioPolicy : GRANTS_NOTHING);
+      roles.push({ ...build, policyName });
+      bindings.set(build.roleArn, {
+        roleArn: build.roleArn,
+        minioPolicy: policyName,
+        ...(build.sessionPolicy ? { sessionPolicy: JSON.stringify(build.sessionPolicy) } : {}),
+      });
+    }
+    for (const bucket of config.buckets) {
+      this.bucketOwners.set(bucket.bucketName, config.id);
+      await this.admin.ensureBucket(bucket.bucketName);
+      await this.admin.emptyBucket(bucket.bucketName);
+    }
+    const pool = config.userPool;
+    this.userPools.loadPool({
+      ...pool,
+      groups: pool.groups.map((g) => ({ ...g, roleArn: g.roleArn ?? config.roles.groups[g.name]?.arn })),
+    }, config.region);
+    this.identityPools.loadPool({
+      id: config.identityPool.id,
+      region: config.region,
+      accountId: config.accountId,
+      allowGuestAccess: config.identityPool.allowGuestAccess,
+      providers: new Map([[`cognito-idp.${config.region}.amazonaws.com/${pool.id}`, pool.clientIds]]),
+      guestRoleArn: config.roles.guest.arn,
+      authenticatedRoleArn: config.roles.authenticated.arn,
+      roles: bindings,
+    });
+    const loaded: LoadedApp = {
+      config,
+      outputs: amplifyOutputsFor(config),
+      roles,
+      warnings: roles.flatMap((r) => r.warnings),
+    };
+    this.apps.set(config.id, loaded);
+    return loaded;
+  }
+
+  /** Removes an app's pools and policies and empties its buckets. */
+  async unload(id: string): Promise<void> {
+    const app = this.apps.get(id);
+    if (!app) return;
+    this.apps.delete(id);
+    this.userPools.removePool(app.config.userPool.id);
+    this.identityPools.removePool(app.config.identityPool.id);
+    for (const role of app.roles) await this.admin.removeCannedPolicy(role.policyName);
+    for (const bucket of app.config.buckets) {
+      if (this.bucketOwners.get(bucket.bucketName) === id) {
+        this.bucketOwners.delete(bucket.bucketName);
+        await this.admin.emptyBucket(bucket.bucketName);
+      }
+    }
+  }
+
+  /** Where the transport sends AWS host names: this stack's emulator and MinIO ports. */
+  get transportTargets(): TransportTargets {
+    return { emulatorPort: this.emulatorPort, s3Port: this.minio.port };
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.minio.stop(), this.closeEmulator()]);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}

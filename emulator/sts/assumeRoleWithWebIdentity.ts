@@ -1,0 +1,53 @@
+import type {
+  AssumeRoleWithWebIdentityCommandInput,
+  AssumeRoleWithWebIdentityCommandOutput,
+} from '@aws-sdk/client-sts';
+import { errors as joseErrors, type JWTPayload } from 'jose';
+import type { Operation, Wire } from '../aws/types.js';
+import { COGNITO_IDENTITY_ISSUER } from '../cognito-identity/getOpenIdToken.js';
+import { assumedRoleArn } from '../credentials/vendor.js';
+import type { StsDeps } from './index.js';
+import { AccessDeniedError, ExpiredTokenError, InvalidIdentityTokenError, ValidationError } from './errors.js';
+import { roleIdFor } from './role-id.js';
+
+/**
+ * AssumeRoleWithWebIdentity for Cognito's classic (basic) flow: the web identity is a token from
+ * GetOpenIdToken. The role must be one the identity pool hands out, with the trust Amplify Gen2
+ * writes: `amr` unauthenticated for the guest role, authenticated for every other role.
+ */
+export const AssumeRoleWithWebIdentity = ({ keys, clock, identityPools, vendor }: Pick<StsDeps, 'keys' | 'clock' | 'identityPools' | 'vendor'>):
+Operation<AssumeRoleWithWebIdentityCommandInput, Wire<AssumeRoleWithWebIdentityCommandOutput>> => async (input) => {
+  if (!input.RoleArn) throw new ValidationError("1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null");
+  if (!input.WebIdentityToken) throw new ValidationError("1 validation error detected: Value null at 'webIdentityToken' failed to satisfy constraint: Member must not be null");
+  if (!input.RoleSessionName) throw new ValidationError("1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null");
+  let claims: JWTPayload;
+  try {
+    ({ payload: claims } = await keys.verify(input.WebIdentityToken, { issuer: COGNITO_IDENTITY_ISSUER, currentDate: clock.now() }));
+  } catch (e) {
+    if (e instanceof joseErrors.JWTExpired) throw new ExpiredTokenError('Token is expired');
+    throw new InvalidIdentityTokenError("Couldn't verify the web identity token: not issued by cognito-identity.amazonaws.com or tampered with");
+  }
+  const poolId = typeof claims.aud === 'string' ? claims.aud : undefined;
+  const pool = poolId ? identityPools.findPool(poolId) : undefined;
+  if (!pool || typeof claims.sub !== 'string') throw new InvalidIdentityTokenError('Incorrect token audience');
+  const amr = Array.isArray(claims.amr) ? claims.amr : [];
+  const role = pool.roles.get(input.RoleArn);
+  const trusted = role && (input.RoleArn === pool.guestRoleArn ? amr.includes('unauthenticated') : amr.includes('authenticated'));
+  if (!role || !trusted) throw new AccessDeniedError('Not authorized to perform sts:AssumeRoleWithWebIdentity');
+  const credentials = await vendor.vend({ identityId: claims.sub, role, accountId: pool.accountId });
+  return {
+    Credentials: {
+      AccessKeyId: credentials.accessKeyId,
+      SecretAccessKey: credentials.secretAccessKey,
+      SessionToken: credentials.sessionToken,
+      Expiration: credentials.expiration,
+    },
+    SubjectFromWebIdentityToken: claims.sub,
+    AssumedRoleUser: {
+      Arn: assumedRoleArn(input.RoleArn, input.RoleSessionName),
+      AssumedRoleId: `${roleIdFor(input.RoleArn)}:${input.RoleSessionName}`,
+    },
+    Provider: 'cognito-identity.amazonaws.com',
+    Audience: pool.id,
+  };
+};

@@ -1,0 +1,62 @@
+import net from 'node:net';
+import { Agent, buildConnector, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
+import { routeFor, type RouteTarget } from './routes.js';
+
+export interface TransportTargets {
+  /** Port of the emulator (Cognito user pools, identity pools, STS) on 127.0.0.1. */
+  emulatorPort: number;
+  /** Port of MinIO on 127.0.0.1. */
+  s3Port: number;
+  host?: string;
+}
+
+export interface InstalledTransport {
+  /** Puts back the dispatcher that was global before. */
+  restore(): Promise<void>;
+  /** The dispatcher itself, for `fetch(url, { dispatcher })` without going global. */
+  dispatcher: Dispatcher;
+}
+
+/**
+ * A dispatcher that connects AWS host names to the local stack over plain TCP. The request keeps
+ * its `https://<bucket>.s3.<region>.amazonaws.com/...` URL and Host header, so the signature the
+ * client computed is the one MinIO verifies. Other AWS hosts fail loudly instead of reaching AWS;
+ * every other host goes out as usual.
+ */
+export function createStackDispatcher(targets: TransportTargets): Dispatcher {
+  const host = targets.host ?? '127.0.0.1';
+  const ports: Record<RouteTarget, number> = { emulator: targets.emulatorPort, s3: targets.s3Port };
+  const defaultConnect = buildConnector({});
+  return new Agent({
+    keepAliveTimeout: 10_000,
+    connect: (options, callback) => {
+      const route = routeFor(options.hostname);
+      if (route === undefined) return defaultConnect(options, callback);
+      if (route === 'unsupported-aws') {
+        callback(new Error(`amplify-storage-emulator does not emulate ${options.hostname}; only Cognito user pools, Cognito identity, STS and S3 are served locally.`), null);
+        return;
+      }
+      const socket = net.connect({ port: ports[route], host });
+      socket.setNoDelay(true);
+      socket.once('connect', () => callback(null, socket));
+      socket.once('error', (error) => callback(error, null));
+    },
+  });
+}
+
+/**
+ * Installs {@link createStackDispatcher} as the global dispatcher, which Node's fetch (and so the
+ * aws-amplify client) uses for every request. Call `restore()` when done.
+ */
+export function installNodeTransport(targets: TransportTargets): InstalledTransport {
+  const previous = getGlobalDispatcher();
+  const dispatcher = createStackDispatcher(targets);
+  setGlobalDispatcher(dispatcher);
+  return {
+    dispatcher,
+    async restore() {
+      if (getGlobalDispatcher() === dispatcher) setGlobalDispatcher(previous);
+      await dispatcher.close();
+    },
+  };
+}
