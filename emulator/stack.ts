@@ -1,3 +1,4 @@
+import { Agent } from 'undici';
 import { systemClock, type Clock } from './clock.js';
 import type { AppConfig } from './config.js';
 import { buildEmulator } from './app.js';
@@ -82,8 +83,12 @@ export class Stack implements AsyncDisposable {
     const userPools = new UserPoolStore(clock);
     const identityPools = new IdentityPoolStore();
     let minioEndpoint = '';
+    // The stack's own connections to MinIO (admin API, STS): closed with the stack, so nothing
+    // keeps the process alive afterwards.
+    const http = new Agent({ keepAliveTimeout: 30_000 });
     const vendor = new MinioCredentialVendor({
-      keys, clock, sessions, endpoint: () => minioEndpoint, ttlSeconds: options.credentialsTtlSeconds,
+      keys, clock, sessions, endpoint: () => minioEndpoint, dispatcher: http,
+      ...(options.credentialsTtlSeconds !== undefined ? { ttlSeconds: options.credentialsTtlSeconds } : {}),
     });
     let baseUrl = '';
     const app = buildEmulator({
@@ -106,12 +111,13 @@ export class Stack implements AsyncDisposable {
         })
         .start();
     } catch (e) {
-      await app.close();
+      await Promise.allSettled([app.close(), http.close()]);
       throw e;
     }
     minioEndpoint = minio.endpoint;
     const displayHost = host.includes(':') ? `[${host}]` : host;
-    return new Stack(`http://${displayHost}:${port}`, port, minio, new MinioAdmin(minio), userPools, identityPools, sessions, () => app.close());
+    return new Stack(`http://${displayHost}:${port}`, port, minio, new MinioAdmin(minio, { dispatcher: http }), userPools, identityPools, sessions,
+      async () => { await Promise.allSettled([app.close(), http.close()]); });
   }
 
   /**

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Dispatcher } from 'undici';
 import { epochSeconds, type Clock } from '../clock.js';
 import { ExternalServiceError } from '../cognito-identity/errors.js';
 import type { SigningKeys } from '../keys.js';
@@ -14,6 +15,8 @@ export interface MinioVendorOptions {
   endpoint: () => string;
   /** Lifetime of vended credentials; Cognito's are one hour. */
   ttlSeconds?: number;
+  /** Connections to MinIO's STS (owned and closed by the stack). */
+  dispatcher?: Dispatcher;
 }
 
 /**
@@ -44,6 +47,7 @@ export class MinioCredentialVendor implements CredentialVendor {
       credentials = await assumeRoleWithWebIdentity({
         endpoint: endpoint(),
         token,
+        ...(this.options.dispatcher ? { dispatcher: this.options.dispatcher } : {}),
         ...(role.sessionPolicy ? { policy: role.sessionPolicy } : {}),
       });
     } catch (e) {

@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import { Client } from 'minio';
 import type { StartedMinio } from './server.js';
 import { sendSigned } from './sigv4.js';
@@ -9,6 +10,8 @@ export interface MinioAdminOptions {
   secretKey: string;
   /** Region to sign with; must be MinIO's if it has one. Default `us-east-1`. */
   region?: string;
+  /** Connections for the admin API (default: the global dispatcher). Close it to let the process exit. */
+  dispatcher?: Dispatcher;
 }
 
 /** MinIO refused an admin call; `code`/`message` are MinIO's own (e.g. the policy parser's complaint). */
@@ -40,10 +43,13 @@ export class MinioAdmin {
   private readonly accessKey: string;
   private readonly secretKey: string;
 
-  constructor(target: StartedMinio | MinioAdminOptions) {
+  private readonly dispatcher: Dispatcher | undefined;
+
+  constructor(target: StartedMinio | MinioAdminOptions, options: { dispatcher?: Dispatcher } = {}) {
     const opts: MinioAdminOptions = 'rootUser' in target
       ? { endpoint: target.endpoint, accessKey: target.rootUser, secretKey: target.rootPassword, region: target.signingRegion }
       : target;
+    this.dispatcher = options.dispatcher ?? ('dispatcher' in opts ? opts.dispatcher : undefined);
     this.endpoint = opts.endpoint.replace(/\/+$/, '');
     this.region = opts.region ?? 'us-east-1';
     this.accessKey = opts.accessKey;
@@ -97,6 +103,7 @@ export class MinioAdmin {
       url: url.toString(),
       method,
       credentials: { accessKeyId: this.accessKey, secretAccessKey: this.secretKey },
+      ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}),
       region: this.region,
       service: 's3',
       ...(body !== undefined ? { body, headers: { 'content-type': 'application/json' } } : {}),

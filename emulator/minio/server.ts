@@ -534,7 +534,7 @@ class MinioProcess {
 
   /** Waits (briefly) until everything MinIO wrote has been read, so a failure report is complete. */
   async drained(): Promise<void> {
-    await Promise.race([this.outputClosed, sleep(1_000)]);
+    await Promise.race([this.outputClosed, deadline(1_000)]);
   }
 
   /** After start-up: don't let the pipes keep the parent's event loop alive. */
@@ -549,11 +549,11 @@ class MinioProcess {
       this.watchdog.stdin?.end();
       const exited = await Promise.race([
         this.watchdogExited.then(() => true),
-        sleep(this.config.graceMs + 3_000).then(() => false),
+        deadline(this.config.graceMs + 3_000).then(() => false),
       ]);
       if (!exited) {
         this.killNow();
-        const gone = await Promise.race([this.watchdogExited.then(() => true), sleep(2_000).then(() => false)]);
+        const gone = await Promise.race([this.watchdogExited.then(() => true), deadline(2_000).then(() => false)]);
         if (!gone) this.watchdog.kill('SIGKILL');
       }
       await this.watchdogExited;
@@ -686,6 +686,11 @@ function httpStatus(url: string, timeoutMs: number): Promise<number | string> {
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
   });
+}
+
+/** A timeout for Promise.race: it must not keep the process alive once the race is decided. */
+function deadline(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
 }
 
 function sleep(ms: number): Promise<void> {
