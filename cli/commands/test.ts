@@ -1,0 +1,62 @@
+import path from 'node:path';
+import { Stack } from '../../emulator/stack.js';
+import { createReporters } from '../../harness/reporters/index.js';
+import { runScenarios } from '../../harness/runner/run.js';
+import { loadScenarioFiles } from '../../harness/scenario/load-many.js';
+import { expandScenarioArgs } from '../files.js';
+import { parseArgs } from 'node:util';
+import { UsageError, withUsageErrors } from '../main.js';
+import { progressToStderr } from './progress.js';
+
+/** `ase test`: load every file first (a bad file stops the run before anything starts), then run. */
+export async function runTest(args: string[]): Promise<number> {
+  const { values, positionals } = withUsageErrors(() => parseArgs({ args, allowPositionals: true, options: {
+    reporter: { type: 'string', multiple: true },
+    out: { type: 'string' },
+    filter: { type: 'string' },
+    derive: { type: 'boolean' },
+    concurrency: { type: 'string' },
+  } }));
+  const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
+    throw new UsageError(`--concurrency takes a whole number ≥ 1, not '${values.concurrency}'`);
+  }
+  const reporterNames = values.reporter && values.reporter.length > 0 ? values.reporter : ['pretty'];
+  let reporter;
+  try {
+    reporter = createReporters(reporterNames, { out: values.out ?? 'reports/', cwd: process.cwd() });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+
+  let files: string[];
+  try {
+    files = await expandScenarioArgs(positionals.length > 0 ? positionals : ['scenarios']);
+  } catch (e) {
+    process.stderr.write(`ase test: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const loaded = await loadScenarioFiles(files);
+  if (loaded.errors.length > 0) {
+    for (const error of loaded.errors) process.stderr.write(`${error}\n`);
+    process.stdout.write(`\n${loaded.errors.length === 1 ? 'A scenario file was' : `${loaded.errors.length} scenario files were`} rejected; nothing ran.\n`);
+    process.stdout.write(`0 passed, ${loaded.rejectedFiles} failed\n`);
+    return 1;
+  }
+
+  const stack = await Stack.start({ onProgress: progressToStderr });
+  try {
+    const summary = await runScenarios(loaded.scenarios, {
+      stack,
+      reporter,
+      ...(values.filter !== undefined ? { filter: values.filter } : {}),
+      ...(values.derive ? { derive: true } : {}),
+      ...(concurrency !== undefined ? { concurrency } : {}),
+    });
+    return summary.failed === 0 && summary.passed > 0 ? 0 : 1;
+  } finally {
+    await stack.close();
+  }
+}
+
+export const relative = (file: string): string => path.relative(process.cwd(), file) || file;

@@ -1,0 +1,77 @@
+import { runDoctor } from './commands/doctor.js';
+import { runPolicies } from './commands/policies.js';
+import { runSetup } from './commands/setup.js';
+import { runTest } from './commands/test.js';
+import { runUp } from './commands/up.js';
+
+const HELP = `amplify-storage-emulator (ase): test Amplify Storage access rules locally, against a real S3 server
+
+Usage:
+  ase test [files, folders or globs...]   run scenario files (default: scenarios/)
+      --reporter <name>    pretty (default), json, junit, html, markdown; repeatable
+      --out <dir|file>     where file reporters write (default: reports/)
+      --filter <text>      only cases whose title, scenario or file contains text (or /regex/)
+      --derive             add the cases implied by each bucket's paths map (drift check)
+      --concurrency <n>    scenarios at once (default: number of cores)
+  ase up <scenario.yaml>                  start the stack for local development (Ctrl-C stops it)
+      --port <n>           emulator port (default 4566... picks a free one with 0)
+      --host <addr>        interface to bind (default 127.0.0.1)
+      --outputs <file>     where to write the app's amplify_outputs.json (default: amplify_outputs.emulator.json)
+  ase policies <scenario.yaml>            print the role policies the stack enforces, as given or generated,
+                                          and as compiled for MinIO with the compiler's warnings
+  ase doctor                              say what is installed (Go, MinIO, Docker) and what is missing
+  ase setup                               find or build the MinIO server (go install, once)
+
+Exit status: 0 when every case passed; 1 when a case failed or a file was rejected; 2 on usage errors.
+Schema for editors: node_modules/amplify-storage-emulator/harness/scenario/scenario-v1.schema.json`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'test':
+        return await runTest(rest);
+      case 'up':
+        return await runUp(rest);
+      case 'policies':
+        return await runPolicies(rest);
+      case 'doctor':
+        return await runDoctor(rest);
+      case 'setup':
+        return await runSetup(rest);
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        process.stdout.write(`${HELP}\n`);
+        return command === undefined ? 2 : 0;
+      case '--version':
+      case '-v': {
+        const { readFile } = await import('node:fs/promises');
+        const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+        process.stdout.write(`${pkg.version}\n`);
+        return 0;
+      }
+      default:
+        process.stderr.write(`ase: unknown command '${command}'. Run 'ase --help' for the commands.\n`);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`ase ${command}: ${e.message}\nRun 'ase --help' for usage.\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+export class UsageError extends Error {}
+
+/** Runs a parse (e.g. node:util parseArgs) and turns what it throws into a {@link UsageError}. */
+export function withUsageErrors<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}

@@ -1,0 +1,18 @@
+import type { KeyValueStorageInterface } from 'aws-amplify/utils';
+
+/** One actor's private token and identity storage: what a browser tab's localStorage would be. */
+export class MemoryKeyValueStorage implements KeyValueStorageInterface {
+  private readonly items = new Map<string, string>();
+  async setItem(key: string, value: string): Promise<void> {
+    this.items.set(key, value);
+  }
+  async getItem(key: string): Promise<string | null> {
+    return this.items.get(key) ?? null;
+  }
+  async removeItem(key: string): Promise<void> {
+    this.items.delete(key);
+  }
+  async clear(): Promise<void> {
+    this.items.clear();
+  }
+}

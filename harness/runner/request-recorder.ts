@@ -1,0 +1,84 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Dispatcher } from 'undici';
+import type { DecidingRequest } from '../results.js';
+import { routeFor } from '../../emulator/transport/routes.js';
+
+/** Requests made while one case runs; the last S3 one decided it. */
+export interface CaseRecording {
+  requests: DecidingRequest[];
+}
+
+const current = new AsyncLocalStorage<CaseRecording>();
+
+/** Runs `fn` with every S3 request it makes (through the recording dispatcher) recorded. */
+export function recordRequests<T>(recording: CaseRecording, fn: () => Promise<T>): Promise<T> {
+  return current.run(recording, fn);
+}
+
+const ERROR_BODY_LIMIT = 4096;
+
+/**
+ * Wraps a dispatcher and records, for the case running in the current async context, each S3
+ * request's method, URL, status and (for errors) the S3 error code from the body. The body still
+ * reaches the client unchanged.
+ */
+export class RecordingDispatcher extends Dispatcher {
+  constructor(private readonly inner: Dispatcher) {
+    super();
+  }
+
+  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): boolean {
+    const recording = current.getStore();
+    const origin = String(options.origin ?? '');
+    let hostname = '';
+    try {
+      hostname = new URL(origin).hostname;
+    } catch {
+      /* not a URL origin: not ours to record */
+    }
+    if (!recording || routeFor(hostname) !== 's3') return this.inner.dispatch(options, handler);
+
+    const entry: DecidingRequest = { method: options.method, url: `${origin}${options.path}`, status: 0 };
+    recording.requests.push(entry);
+    let errorBody = '';
+    const wrapped: Dispatcher.DispatchHandlers = {
+      ...bindAll(handler),
+      onHeaders(statusCode, headers, resume, statusText) {
+        entry.status = statusCode;
+        return handler.onHeaders ? handler.onHeaders(statusCode, headers, resume, statusText) : true;
+      },
+      onData(chunk) {
+        if (entry.status >= 400 && errorBody.length < ERROR_BODY_LIMIT) errorBody += chunk.toString('utf8');
+        return handler.onData ? handler.onData(chunk) : true;
+      },
+      onComplete(trailers) {
+        const code = /<Code>([^<]+)<\/Code>/.exec(errorBody)?.[1];
+        if (code) entry.code = code;
+        handler.onComplete?.(trailers);
+      },
+    };
+    return this.inner.dispatch(options, wrapped);
+  }
+
+  override close(): Promise<void> {
+    return this.inner.close();
+  }
+
+  override destroy(): Promise<void> {
+    return this.inner.destroy();
+  }
+}
+
+/** The handler's own methods, bound, so the wrapper can override a few and forward the rest. */
+function bindAll(handler: Dispatcher.DispatchHandlers): Dispatcher.DispatchHandlers {
+  const out: Record<string, unknown> = {};
+  let proto: object | null = handler;
+  while (proto && proto !== Object.prototype) {
+    for (const key of Object.getOwnPropertyNames(proto)) {
+      const value = (handler as Record<string, unknown>)[key];
+      if (key !== 'constructor' && typeof value === 'function' && !(key in out)) out[key] = (value as Function).bind(handler);
+    }
+    proto = Object.getPrototypeOf(proto);
+  }
+  return out as Dispatcher.DispatchHandlers;
+}

@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import type { Stack } from '../../emulator/stack.js';
+import { deriveCases } from '../derive/index.js';
+import type { Reporter } from '../reporters/types.js';
+import type { RunSummary, ScenarioResult } from '../results.js';
+import type { Scenario, ScenarioCase } from '../scenario/types.js';
+import { runScenario, type ScenarioPlan } from './run-scenario.js';
+import { RecordingDispatcher } from './request-recorder.js';
+import { createStackDispatcher } from '../../emulator/transport/node.js';
+import { getGlobalDispatcher, setGlobalDispatcher } from 'undici';
+
+export interface RunOptions {
+  stack: Stack;
+  /** One reporter (use the multiplexer for several). */
+  reporter?: Reporter;
+  /** Keep only cases whose title, scenario name or file contains this text (or matches /regex/). */
+  filter?: string;
+  /** Add derived cases to every scenario, as if each had `derive: true`. */
+  derive?: boolean;
+  /** Scenarios running at once (default: the number of cores). Scenarios sharing a bucket never overlap. */
+  concurrency?: number;
+}
+
+export function caseFilter(filter: string | undefined): (text: string) => boolean {
+  if (!filter) return () => true;
+  const regex = /^\/(.+)\/([a-z]*)$/.exec(filter);
+  if (regex) {
+    const re = new RegExp(regex[1]!, regex[2]);
+    return (text) => re.test(text);
+  }
+  const needle = filter.toLowerCase();
+  return (text) => text.toLowerCase().includes(needle);
+}
+
+/** What one scenario will run: its cases (written, then derived), users and objects. */
+export function planScenario(scenario: Scenario, options: Pick<RunOptions, 'filter' | 'derive'> = {}): ScenarioPlan {
+  let cases: ScenarioCase[] = [...scenario.cases];
+  const users = [...scenario.auth.users];
+  const objects = [...scenario.objects];
+  const notes: string[] = [];
+  if (scenario.derive || options.derive) {
+    const derived = deriveCases(scenario);
+    cases.push(...derived.cases.map((c, i) => ({ ...c, index: scenario.cases.length + i })));
+    users.push(...derived.actors);
+    objects.push(...derived.objects);
+    notes.push(...derived.notes);
+  }
+  const matches = caseFilter(options.filter);
+  if (options.filter) {
+    cases = cases.filter((c) => matches(c.name ?? '') || matches(`${c.as} ${c.op} ${c.path}`) || matches(scenario.name) || matches(scenario.file));
+  }
+  return { scenario, cases, users, objects, notes };
+}
+
+/**
+ * Runs scenarios on one stack. Cases of a scenario run in order; scenarios run concurrently
+ * (each has its own pools, users and policies), except that two scenarios naming the same S3
+ * bucket wait for each other, since a bucket is one namespace on the server.
+ */
+export async function runScenarios(scenarios: Scenario[], options: RunOptions): Promise<RunSummary> {
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  const reporter = options.reporter ?? {};
+  await reporter.onRunStart?.({ files: scenarios.map((s) => s.file), startedAt });
+
+  // The client addresses AWS host names; route them to this stack, recording S3 requests per case.
+  const previousDispatcher = getGlobalDispatcher();
+  const dispatcher = new RecordingDispatcher(createStackDispatcher(options.stack.transportTargets));
+  setGlobalDispatcher(dispatcher);
+  try {
+    return await runPlans(scenarios, options, reporter, startedAt, started);
+  } finally {
+    setGlobalDispatcher(previousDispatcher);
+    await dispatcher.close().catch(() => undefined);
+  }
+}
+
+async function runPlans(
+  scenarios: Scenario[],
+  options: RunOptions,
+  reporter: Reporter,
+  startedAt: string,
+  started: number,
+): Promise<RunSummary> {
+  const plans = scenarios.map((s) => planScenario(s, options)).filter((p) => p.cases.length > 0 || !options.filter);
+  const results: ScenarioResult[] = new Array(plans.length);
+  const busyBuckets = new Set<string>();
+  const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
+  const runId = randomBytes(2).toString('hex');
+  const pending = plans.map((plan, index) => ({ plan, index }));
+  const running = new Set<Promise<void>>();
+  let wake: () => void = () => {};
+
+  const bucketsOf = (p: ScenarioPlan) => p.scenario.buckets.map((b) => b.bucketName);
+  while (pending.length > 0 || running.size > 0) {
+    const nextIndex = running.size < concurrency
+      ? pending.findIndex(({ plan }) => bucketsOf(plan).every((b) => !busyBuckets.has(b)))
+      : -1;
+    if (nextIndex === -1) {
+      await new Promise<void>((resolve) => { wake = resolve; });
+      continue;
+    }
+    const [{ plan, index }] = pending.splice(nextIndex, 1) as [{ plan: ScenarioPlan; index: number }];
+    const buckets = bucketsOf(plan);
+    buckets.forEach((b) => busyBuckets.add(b));
+    const task = (async () => {
+      await reporter.onScenarioStart?.({
+        name: plan.scenario.name,
+        file: plan.scenario.file,
+        caseCount: plan.cases.length,
+        actors: [{ name: 'guest', groups: [] }, ...plan.users.map((u) => ({ name: u.name, groups: u.groups }))],
+        defaultBucket: plan.scenario.buckets.find((b) => b.default)?.name ?? plan.scenario.buckets[0]?.name,
+      });
+      const result = await runScenario(plan, options.stack, `r${runId}s${index}`, {
+        onCaseResult: (r) => reporter.onCaseResult?.(r),
+      });
+      results[index] = result;
+      await reporter.onScenarioEnd?.(result);
+    })().finally(() => {
+      buckets.forEach((b) => busyBuckets.delete(b));
+      running.delete(task);
+      wake();
+    });
+    running.add(task);
+  }
+
+  const all = results.filter(Boolean);
+  const cases = all.flatMap((s) => s.cases);
+  const errored = all.filter((s) => s.error !== undefined).length;
+  const summary: RunSummary = {
+    scenarios: all,
+    passed: cases.filter((c) => c.status === 'pass').length,
+    failed: cases.filter((c) => c.status === 'fail').length + errored,
+    errored,
+    durationMs: performance.now() - started,
+    startedAt,
+  };
+  await reporter.onRunEnd?.(summary);
+  return summary;
+}

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, test } from 'vitest';
+import { getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
+import { Stack, type StackOptions } from '../emulator/stack.js';
+import { createStackDispatcher } from '../emulator/transport/node.js';
+import { expandScenarioArgs } from '../cli/files.js';
+import type { CaseResult } from './results.js';
+import { planScenario } from './runner/run.js';
+import { ScenarioSession } from './runner/run-scenario.js';
+import { RecordingDispatcher } from './runner/request-recorder.js';
+import { loadScenarioFiles } from './scenario/load-many.js';
+
+export interface ScenarioTestsOptions {
+  /** Add the cases implied by `paths` (as `derive: true`). */
+  derive?: boolean;
+  /** Keep only matching cases (as `ase test --filter`). */
+  filter?: string;
+  /** Options for the stack this worker starts. */
+  stack?: StackOptions;
+  /** Base for relative patterns (default: process.cwd()). */
+  cwd?: string;
+}
+
+interface SharedStack {
+  stack: Promise<Stack>;
+  users: number;
+  previousDispatcher: Dispatcher;
+}
+
+const SHARED = Symbol.for('amplify-storage-emulator.vitest.stack');
+type GlobalWithStack = typeof globalThis & { [SHARED]?: SharedStack };
+
+/** One stack per worker process, shared by every scenario file the worker runs. */
+async function acquireStack(options: StackOptions | undefined): Promise<Stack> {
+  const g = globalThis as GlobalWithStack;
+  if (!g[SHARED]) {
+    const previousDispatcher = getGlobalDispatcher();
+    const stack = Stack.start(options).then((s) => {
+      setGlobalDispatcher(new RecordingDispatcher(createStackDispatcher(s.transportTargets)));
+      return s;
+    });
+    g[SHARED] = { stack, users: 0, previousDispatcher };
+  }
+  g[SHARED].users++;
+  return g[SHARED].stack;
+}
+
+async function releaseStack(): Promise<void> {
+  const g = globalThis as GlobalWithStack;
+  const shared = g[SHARED];
+  if (!shared || --shared.users > 0) return;
+  delete g[SHARED];
+  setGlobalDispatcher(shared.previousDispatcher);
+  await (await shared.stack).close();
+}
+
+/** The failure message vitest shows: what was expected, what happened, and what decided it. */
+export function describeFailure(r: CaseResult): string {
+  const lines = [
+    `${r.actor} ${r.op} ${r.from ? `${r.from} → ` : ''}${r.path}${r.line ? ` (${r.file}:${r.line})` : ''}`,
+    ...r.reasons.map((reason) => `  ${reason}`),
+  ];
+  if (r.role) lines.push(`  role assumed: ${r.role}`);
+  if (r.decidingRequest) {
+    const d = r.decidingRequest;
+    lines.push(`  decided by: ${d.method} ${d.url} → ${d.status}${d.code ? ` ${d.code}` : ''}`);
+  }
+  if (r.derived) lines.push(`  derived from paths rule: ${r.derived.rule}${r.derived.note ? ` (${r.derived.note})` : ''}`);
+  return lines.join('\n');
+}
+
+let sessionCounter = 0;
+
+/**
+ * Turns scenario files into vitest suites: one `describe` per scenario, one `test` per case (in
+ * file order), on one stack per worker. Use with top-level await in a test file:
+ *
+ * ```ts
+ * import { defineScenarioTests } from 'amplify-storage-emulator/vitest';
+ * await defineScenarioTests('storage-contract/*.yaml');
+ * ```
+ */
+export async function defineScenarioTests(patterns: string | string[], options: ScenarioTestsOptions = {}): Promise<void> {
+  const files = await expandScenarioArgs([patterns].flat(), options.cwd);
+  const loaded = await loadScenarioFiles(files);
+  if (loaded.errors.length > 0) {
+    test('scenario files follow the format', () => {
+      throw new Error(loaded.errors.join('\n\n'));
+    });
+    return;
+  }
+  for (const scenario of loaded.scenarios) {
+    const plan = planScenario(scenario, options);
+    describe(scenario.name, () => {
+      let session: ScenarioSession | undefined;
+      beforeAll(async () => {
+        const stack = await acquireStack(options.stack);
+        session = new ScenarioSession(plan, stack, `v${process.pid}x${sessionCounter++}`);
+        await session.setup();
+      });
+      afterAll(async () => {
+        try {
+          await session?.teardown();
+        } finally {
+          await releaseStack();
+        }
+      });
+      for (const c of plan.cases) {
+        const title = c.name ?? `${c.as} ${c.op} ${c.from ? `${c.from} → ` : ''}${c.path} → ${c.expect.outcome}`;
+        test(title, async () => {
+          if (!session) throw new Error('the scenario did not set up; see the error of beforeAll');
+          const result = await session.runCase(c);
+          if (result.status === 'fail') throw new Error(describeFailure(result));
+        });
+      }
+    });
+  }
+}

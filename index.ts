@@ -1,0 +1,16 @@
+/**
+ * amplify-storage-emulator: a local emulator and contract-test harness for Amplify Storage with
+ * your own S3 bucket. See README.md.
+ */
+export { Stack, type StackOptions, type LoadedApp, type LoadedRole } from './emulator/stack.js';
+export type * from './emulator/config.js';
+export { amplifyOutputsFor, type AmplifyOutputs } from './emulator/outputs.js';
+export { installNodeTransport, createStackDispatcher, type TransportTargets, type InstalledTransport } from './emulator/transport/node.js';
+export { amplifyConfigWithEndpoints } from './emulator/transport/amplify-config.js';
+export { buildEmulator, type EmulatorServices } from './emulator/app.js';
+export { runScenarios, planScenario, type RunOptions } from './harness/runner/run.js';
+export { ScenarioSession } from './harness/runner/run-scenario.js';
+export { loadScenarioFile } from './harness/scenario/load.js';
+export type * from './harness/scenario/types.js';
+export type * from './harness/results.js';
+export type { Reporter } from './harness/reporters/types.js';
