@@ -8,6 +8,8 @@ import { MemoryKeyValueStorage } from './memory-storage.js';
 export interface ActorIdentity {
   identityId?: string;
   accessKeyId?: string;
+  /** The user-pool `sub` from the ID token (users only). */
+  sub?: string;
 }
 
 /**
@@ -55,9 +57,11 @@ export class Actor {
   /** The identity ID and access key the client currently holds (credentials fetched on demand). */
   async identity(): Promise<ActorIdentity> {
     const session = await fetchAuthSession(this.context);
+    const sub = session.tokens?.idToken?.payload.sub;
     return {
       ...(session.identityId ? { identityId: session.identityId } : {}),
       ...(session.credentials?.accessKeyId ? { accessKeyId: session.credentials.accessKeyId } : {}),
+      ...(typeof sub === 'string' ? { sub } : {}),
     };
   }
 }

@@ -6,7 +6,8 @@ import { deriveCases } from '../derive/index.js';
 import type { Reporter } from '../reporters/types.js';
 import type { RunSummary, ScenarioResult } from '../results.js';
 import type { Scenario, ScenarioCase } from '../scenario/types.js';
-import { runScenario, type ScenarioPlan } from './run-scenario.js';
+import { inProcessClient, runScenario, type ClientHalf, type ScenarioPlan } from './run-scenario.js';
+import { ClientWorkerPool, clientWorkersAvailable } from './client-workers.js';
 import { RecordingDispatcher } from './request-recorder.js';
 import { createStackDispatcher } from '../../emulator/transport/node.js';
 import { getGlobalDispatcher, setGlobalDispatcher } from 'undici';
@@ -21,6 +22,12 @@ export interface RunOptions {
   derive?: boolean;
   /** Scenarios running at once (default: the number of cores). Scenarios sharing a bucket never overlap. */
   concurrency?: number;
+  /**
+   * Run each scenario's client half (sign-ins, Storage calls) in worker threads, one per concurrent
+   * scenario, so the client's CPU work (its SRP maths is pure JavaScript) uses every core while
+   * this thread serves the emulator. Default: on when running compiled (dist/), off from sources.
+   */
+  threads?: boolean;
 }
 
 export function caseFilter(filter: string | undefined): (text: string) => boolean {
@@ -65,12 +72,23 @@ export async function runScenarios(scenarios: Scenario[], options: RunOptions): 
   const reporter = options.reporter ?? {};
   await reporter.onRunStart?.({ files: scenarios.map((s) => s.file), startedAt });
 
-  // The client addresses AWS host names; route them to this stack, recording S3 requests per case.
+  const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
+  if (options.threads ?? clientWorkersAvailable()) {
+    // Each worker routes its own client's traffic to the stack.
+    const pool = new ClientWorkerPool(concurrency, options.stack.transportTargets);
+    try {
+      return await runPlans(scenarios, options, reporter, startedAt, started, concurrency, () => pool.acquire());
+    } finally {
+      await pool.close();
+    }
+  }
+  // In this thread: the client addresses AWS host names; route them to this stack, recording S3
+  // requests per case.
   const previousDispatcher = getGlobalDispatcher();
   const dispatcher = new RecordingDispatcher(createStackDispatcher(options.stack.transportTargets));
   setGlobalDispatcher(dispatcher);
   try {
-    return await runPlans(scenarios, options, reporter, startedAt, started);
+    return await runPlans(scenarios, options, reporter, startedAt, started, concurrency, () => ({ client: inProcessClient(), release: () => {} }));
   } finally {
     setGlobalDispatcher(previousDispatcher);
     await dispatcher.close().catch(() => undefined);
@@ -83,11 +101,12 @@ async function runPlans(
   reporter: Reporter,
   startedAt: string,
   started: number,
+  concurrency: number,
+  acquireClient: () => { client: ClientHalf; release: () => void },
 ): Promise<RunSummary> {
   const plans = scenarios.map((s) => planScenario(s, options)).filter((p) => p.cases.length > 0 || !options.filter);
   const results: ScenarioResult[] = new Array(plans.length);
   const busyBuckets = new Set<string>();
-  const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
   const runId = randomBytes(2).toString('hex');
   const pending = plans.map((plan, index) => ({ plan, index }));
   const running = new Set<Promise<void>>();
@@ -113,10 +132,15 @@ async function runPlans(
         actors: [{ name: 'guest', groups: [] }, ...plan.users.map((u) => ({ name: u.name, groups: u.groups }))],
         defaultBucket: plan.scenario.buckets.find((b) => b.default)?.name ?? plan.scenario.buckets[0]?.name,
       });
-      const result = await runScenario(plan, options.stack, `r${runId}s${index}`, {
-        onCaseResult: (r) => reporter.onCaseResult?.(r),
-      });
-      results[index] = result;
+      const { client, release } = acquireClient();
+      try {
+        results[index] = await runScenario(plan, options.stack, `r${runId}s${index}`, {
+          onCaseResult: (r) => reporter.onCaseResult?.(r),
+        }, client);
+      } finally {
+        release();
+      }
+      const result = results[index]!;
       await reporter.onScenarioEnd?.(result);
     })().finally(() => {
       buckets.forEach((b) => busyBuckets.delete(b));

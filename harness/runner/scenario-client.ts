@@ -1,0 +1,143 @@
+import { performance } from 'node:perf_hooks';
+import type { AmplifyOutputs } from '../../emulator/outputs.js';
+import type { CaseResult } from '../results.js';
+import { resolvePlaceholders, type PlaceholderValues } from '../scenario/placeholders.js';
+import type { ScenarioCase } from '../scenario/types.js';
+import { Actor } from './actor.js';
+import { classifyError } from './classify.js';
+import { compareWithExpectation } from './expectations.js';
+import { runOperation, type ResolvedCase } from './operations.js';
+import type { ScenarioPlan } from './plan.js';
+import { recordRequests, type CaseRecording } from './request-recorder.js';
+
+/** Who the scenario's users are, once signed in: identity IDs and user-pool subs, by user name. */
+export interface SignedInUsers {
+  identities: Record<string, string>;
+  subs: Record<string, string>;
+}
+
+/** A case result as the client sees it; the server side adds the role that access key holds. */
+export interface ClientCaseResult extends CaseResult {
+  accessKeyId?: string;
+}
+
+/** Sign-ins go one at a time: the client keeps in-progress sign-in state in one module-wide store. */
+let signInQueue: Promise<unknown> = Promise.resolve();
+function serialSignIn(actor: Actor): Promise<void> {
+  const next = signInQueue.then(() => actor.ensureSignedIn());
+  signInQueue = next.catch(() => undefined);
+  return next;
+}
+
+const caseTitle = (c: ScenarioCase, path: string): string => c.name ?? `${c.as} ${c.op} ${c.from ? `${c.from} → ` : ''}${path}`;
+
+/**
+ * The client half of a scenario: every person in it as an isolated aws-amplify context, signed
+ * in through the client's default SRP flow, and the cases run through aws-amplify/storage. It
+ * needs only the app's amplify_outputs.json and a transport to the stack, so it can run in a
+ * worker thread.
+ */
+export class ScenarioClient {
+  private readonly actors = new Map<string, Actor>();
+  private readonly identities = new Map<string, string>();
+  private readonly subs = new Map<string, string>();
+
+  constructor(readonly plan: ScenarioPlan, outputs: AmplifyOutputs) {
+    const config = Actor.configFrom(outputs);
+    this.actors.set('guest', new Actor('guest', config));
+    for (const user of plan.users) {
+      this.actors.set(user.name, new Actor(user.name, config, { username: user.name, password: user.password }));
+    }
+  }
+
+  /** Signs every user in (SRP) and learns their identity IDs and subs, for placeholders. */
+  async signInAll(): Promise<SignedInUsers> {
+    for (const user of this.plan.users) {
+      const actor = this.actors.get(user.name)!;
+      await serialSignIn(actor);
+      const { identityId, sub } = await actor.identity();
+      if (identityId) this.identities.set(user.name, identityId);
+      if (sub) this.subs.set(user.name, sub);
+    }
+    return { identities: Object.fromEntries(this.identities), subs: Object.fromEntries(this.subs) };
+  }
+
+  placeholders(who: string | undefined): PlaceholderValues {
+    return placeholderContext({ identities: Object.fromEntries(this.identities), subs: Object.fromEntries(this.subs) }, who);
+  }
+
+  async runCase(c: ScenarioCase): Promise<ClientCaseResult> {
+    const actor = this.actors.get(c.as);
+    if (!actor) throw new Error(`case ${c.index} acts as ${c.as}, who is not in this scenario`);
+    if (actor.isGuest && !this.identities.has('guest')) {
+      // The guest's identity ID is whatever GetId hands out; fetch it once, as the client would.
+      const { identityId } = await actor.identity().catch(() => ({ identityId: undefined }));
+      if (identityId) this.identities.set('guest', identityId);
+    }
+    return runCase(c, actor, this.placeholders(c.as), this.plan);
+  }
+}
+
+/** Placeholder values from signed-in users; `{identity}` is the acting user's own identity ID. */
+export function placeholderContext(users: SignedInUsers, who: string | undefined): PlaceholderValues {
+  const identity = who ? users.identities[who] : undefined;
+  const lookup = (table: Record<string, string>, what: string) => (user: string) => {
+    const value = table[user];
+    if (!value) throw new Error(`no ${what} for user ${user}: did they sign in?`);
+    return value;
+  };
+  return {
+    ...(identity ? { identity } : {}),
+    identityOf: lookup(users.identities, 'identity ID'),
+    subOf: lookup(users.subs, 'user-pool sub'),
+  };
+}
+
+async function runCase(c: ScenarioCase, actor: Actor, placeholders: PlaceholderValues, plan: ScenarioPlan): Promise<ClientCaseResult> {
+  const path = resolvePlaceholders(c.path, placeholders);
+  const from = c.from !== undefined ? resolvePlaceholders(c.from, placeholders) : undefined;
+  const expected = {
+    ...c.expect,
+    ...(c.expect.keys ? { keys: c.expect.keys.map((k) => resolvePlaceholders(k, placeholders)) } : {}),
+    ...(c.expect.contains ? { contains: c.expect.contains.map((k) => resolvePlaceholders(k, placeholders)) } : {}),
+  };
+  const resolved: ResolvedCase = {
+    op: c.op, path, bucket: c.bucket,
+    ...(from !== undefined ? { from } : {}),
+    ...(c.body !== undefined ? { body: c.body } : {}),
+    ...(c.options ? { options: c.options } : {}),
+  };
+  const recording: CaseRecording = { requests: [] };
+  const started = performance.now();
+  let observed: CaseResult['observed'];
+  try {
+    const output = await recordRequests(recording, () => runOperation(actor, resolved));
+    observed = { outcome: 'allow', ...(output.body !== undefined ? { body: output.body } : {}), ...(output.keys ? { keys: output.keys } : {}) };
+  } catch (e) {
+    observed = classifyError(e, recording.requests.at(-1));
+  }
+  const durationMs = performance.now() - started;
+  const reasons = compareWithExpectation(expected, observed);
+  const { accessKeyId } = await actor.identity().catch(() => ({ accessKeyId: undefined }));
+  const decidingRequest = recording.requests.at(-1);
+  return {
+    scenario: plan.scenario.name,
+    file: plan.scenario.file,
+    index: c.index,
+    title: caseTitle(c, path),
+    actor: c.as,
+    op: c.op,
+    bucket: c.bucket,
+    path,
+    ...(from !== undefined ? { from } : {}),
+    expected,
+    observed,
+    status: reasons.length === 0 ? 'pass' : 'fail',
+    reasons,
+    durationMs,
+    ...(accessKeyId ? { accessKeyId } : {}),
+    ...(decidingRequest ? { decidingRequest } : {}),
+    line: c.line,
+    ...(c.derived ? { derived: c.derived } : {}),
+  };
+}
