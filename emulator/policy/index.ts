@@ -1,0 +1,146 @@
+/**
+ * IAM policies for the emulator: generate them from `paths` as Amplify Gen2 does, validate them
+ * as AWS does, and compile them into MinIO policies that keep AWS's meaning.
+ */
+
+import type { BucketConfig, RolesConfig } from '../config.js';
+import {
+  combineSameAccount, crossAccountSessionPolicy, statementsForRole,
+} from './bucket-policy.js';
+import { compileForMinio } from './compile.js';
+import { MINIO_CANNED_POLICY_MAX_BYTES, MINIO_SESSION_POLICY_MAX_BYTES, POLICY_VERSION } from './constants.js';
+import type { IamPolicyDocument, IamStatement } from './types.js';
+import { PolicyValidationError, validateIamDocument, type PolicyIssue } from './validate-iam.js';
+
+export * from './types.js';
+export * from './constants.js';
+export { generateRolePolicies, type BucketPaths, type GenerateInput, type GeneratedRolePolicies } from './generate.js';
+export {
+  validatePaths, assertValidPaths, normalizePaths, expandStorageActions, InvalidStoragePathsError, type PathIssue,
+} from './validate-paths.js';
+export {
+  validateIamDocument, assertValidIamDocument, PolicyValidationError, formatIssue, arnProblem,
+  type PolicyIssue, type PolicyKind,
+} from './validate-iam.js';
+export { compileForMinio, evaluateStatically, type CompileOptions, type CompileResult, type DroppedItem } from './compile.js';
+export {
+  statementsForRole, combineSameAccount, crossAccountSessionPolicy, type RoleSessionRef, type RoleBucketStatements,
+} from './bucket-policy.js';
+export { MINIO_ACTIONS, minioAction, expandActionPattern, type MinioAction, type ActionLevel } from './minio-model.js';
+
+/** What the emulator installs for one role. */
+export interface RolePolicyBuild {
+  kind: 'guest' | 'authenticated' | 'group';
+  /** The group name when kind is 'group'. */
+  group?: string;
+  roleArn: string;
+  /** The MinIO canned policy for the role (its Statement is always a list; it may be empty). */
+  minioPolicy: IamPolicyDocument;
+  /** Present when a cross-account bucket exists: pass it as the STS `Policy` parameter. */
+  sessionPolicy?: IamPolicyDocument;
+  /** Every decision the compiler made, in plain words. */
+  warnings: string[];
+}
+
+export interface BuildRolePoliciesInput {
+  /** The account that owns the roles (used when a role ARN does not say). */
+  accountId: string;
+  roles: RolesConfig;
+  buckets: BucketConfig[];
+  /** See {@link CompileOptions.assumeSecureTransport}. */
+  assumeSecureTransport?: boolean;
+}
+
+/** Stands for "the bucket's owner, which is not the role's account" when only that is known. */
+const ANOTHER_ACCOUNT = 'another-account';
+
+const accountOf = (arn: string): string | undefined => /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(arn)?.[1];
+
+/**
+ * For each role (guest, authenticated, each group): the MinIO policy, and the session policy when
+ * a bucket belongs to another account. Role policies and same-account bucket-policy statements
+ * for the role are compiled into one MinIO policy; cross-account bucket statements go to the
+ * session policy, which MinIO intersects with it.
+ * Throws {@link PolicyValidationError} listing every malformed document first.
+ */
+export function buildRolePolicies(input: BuildRolePoliciesInput): RolePolicyBuild[] {
+  const { roles, buckets } = input;
+  const entries: Array<{ kind: RolePolicyBuild['kind']; group?: string; label: string; arn: string; policies: IamPolicyDocument[] }> = [
+    { kind: 'guest', label: 'guest role', arn: roles.guest.arn, policies: roles.guest.policies },
+    { kind: 'authenticated', label: 'authenticated role', arn: roles.authenticated.arn, policies: roles.authenticated.policies },
+    ...Object.entries(roles.groups).map(([name, r]) => ({ kind: 'group' as const, group: name, label: `group ${name} role`, arn: r.arn, policies: r.policies })),
+  ];
+
+  const issues: PolicyIssue[] = [];
+  const policySource = (label: string, i: number, count: number) => (count > 1 ? `${label} policy ${i + 1}` : `${label} policy`);
+  for (const e of entries) {
+    e.policies.forEach((doc, i) => issues.push(...validateIamDocument(doc, { source: policySource(e.label, i, e.policies.length), kind: 'identity' })));
+  }
+  for (const b of buckets) {
+    if (b.bucketPolicy) issues.push(...validateIamDocument(b.bucketPolicy, { source: `bucket policy of ${b.bucketName}`, kind: 'resource' }));
+  }
+  if (issues.length > 0) throw new PolicyValidationError(issues);
+
+  const sameAccountBuckets = buckets.filter((b) => !b.crossAccount).map((b) => b.bucketName);
+
+  return entries.map((e) => {
+    const account = accountOf(e.arn) ?? input.accountId;
+    const warnings: string[] = [];
+    const compileOptions = {
+      staticContext: { 'aws:PrincipalArn': e.arn, 'aws:PrincipalAccount': account, 'aws:PrincipalType': 'AssumedRole' },
+      ...(input.assumeSecureTransport !== undefined ? { assumeSecureTransport: input.assumeSecureTransport } : {}),
+    };
+    const compile = (doc: IamPolicyDocument, source: string, statementIndexes?: number[]): IamStatement[] => {
+      const result = compileForMinio(doc, { source, ...compileOptions, ...(statementIndexes ? { statementIndexes } : {}) });
+      warnings.push(...result.warnings);
+      return result.policy.Statement;
+    };
+
+    const roleStatements = e.policies.flatMap((doc, i) => compile(doc, policySource(e.label, i, e.policies.length)));
+    if (e.policies.length === 0) warnings.push(`${e.label}: no policies attached, so it may do nothing`);
+
+    const bucketStatements: IamStatement[] = [];
+    const crossAccount: Record<string, IamStatement[]> = {};
+    for (const b of buckets) {
+      const source = `bucket policy of ${b.bucketName}`;
+      if (!b.bucketPolicy) {
+        if (b.crossAccount) {
+          crossAccount[b.bucketName] = [];
+          warnings.push(`${source}: none, and the bucket belongs to another account, so AWS refuses this role everything in it`);
+        }
+        continue;
+      }
+      const picked = statementsForRole(b.bucketPolicy, {
+        roleArn: e.arn,
+        accountId: account,
+        bucketAccountId: b.crossAccount ? ANOTHER_ACCOUNT : account,
+        bucketName: b.bucketName,
+        source,
+      });
+      warnings.push(...picked.warnings);
+      if (b.crossAccount && picked.statements.length === 0) {
+        warnings.push(`${source}: no statement applies to ${e.label}, and the bucket belongs to another account, so AWS refuses this role everything in it`);
+      }
+      const compiled = picked.statements.length
+        ? compile({ Version: b.bucketPolicy.Version, Statement: picked.statements }, source, picked.indexes)
+        : [];
+      if (b.crossAccount) crossAccount[b.bucketName] = compiled;
+      else bucketStatements.push(...compiled);
+    }
+
+    const minioPolicy = combineSameAccount({ Version: POLICY_VERSION, Statement: roleStatements }, bucketStatements);
+    const size = JSON.stringify(minioPolicy).length;
+    if (size > MINIO_CANNED_POLICY_MAX_BYTES) {
+      warnings.push(`${e.label}: the MinIO policy is ${size} bytes; MinIO accepts at most ${MINIO_CANNED_POLICY_MAX_BYTES}`);
+    }
+    const build: RolePolicyBuild = { kind: e.kind, ...(e.group !== undefined ? { group: e.group } : {}), roleArn: e.arn, minioPolicy, warnings };
+    if (Object.keys(crossAccount).length > 0) {
+      build.sessionPolicy = crossAccountSessionPolicy(crossAccount, sameAccountBuckets);
+      const sessionSize = JSON.stringify(build.sessionPolicy).length;
+      if (sessionSize > MINIO_SESSION_POLICY_MAX_BYTES) {
+        warnings.push(`${e.label}: the session policy is about ${sessionSize} bytes; MinIO refuses session policies over ${MINIO_SESSION_POLICY_MAX_BYTES}`);
+      }
+    }
+    return build;
+  });
+}
