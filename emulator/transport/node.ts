@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { Agent, buildConnector, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
+import { ExpiredTokenDispatcher } from './expired-token.js';
 import { routeFor, type RouteTarget } from './routes.js';
 
 export interface TransportTargets {
@@ -27,7 +28,7 @@ export function createStackDispatcher(targets: TransportTargets): Dispatcher {
   const host = targets.host ?? '127.0.0.1';
   const ports: Record<RouteTarget, number> = { emulator: targets.emulatorPort, s3: targets.s3Port };
   const defaultConnect = buildConnector({});
-  return new Agent({
+  const agent = new Agent({
     keepAliveTimeout: 10_000,
     connect: (options, callback) => {
       const route = routeFor(options.hostname);
@@ -42,6 +43,7 @@ export function createStackDispatcher(targets: TransportTargets): Dispatcher {
       socket.once('error', (error) => callback(error, null));
     },
   });
+  return new ExpiredTokenDispatcher(agent);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Dispatcher } from 'undici';
 import type { DecidingRequest } from '../results.js';
+import { bindAll } from '../../emulator/transport/wrap-handler.js';
 import { routeFor } from '../../emulator/transport/routes.js';
 
 /** Requests made while one case runs; the last S3 one decided it. */
@@ -67,18 +68,4 @@ export class RecordingDispatcher extends Dispatcher {
   override destroy(): Promise<void> {
     return this.inner.destroy();
   }
-}
-
-/** The handler's own methods, bound, so the wrapper can override a few and forward the rest. */
-function bindAll(handler: Dispatcher.DispatchHandlers): Dispatcher.DispatchHandlers {
-  const out: Record<string, unknown> = {};
-  let proto: object | null = handler;
-  while (proto && proto !== Object.prototype) {
-    for (const key of Object.getOwnPropertyNames(proto)) {
-      const value = (handler as Record<string, unknown>)[key];
-      if (key !== 'constructor' && typeof value === 'function' && !(key in out)) out[key] = (value as Function).bind(handler);
-    }
-    proto = Object.getPrototypeOf(proto);
-  }
-  return out as Dispatcher.DispatchHandlers;
 }
