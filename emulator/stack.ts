@@ -133,7 +133,9 @@ export class Stack implements AsyncDisposable {
         throw new Error(`Bucket ${bucket.bucketName} is in use by app ${owner}; apps loaded at the same time need distinct buckets.`);
       }
     }
-    const builds = buildRolePolicies({ accountId: config.accountId, roles: config.roles, buckets: config.buckets });
+    const builds = buildRolePolicies({
+      accountId: config.accountId, roles: config.roles, buckets: config.buckets, identityPoolId: config.identityPool.id,
+    });
     const roles: LoadedRole[] = [];
     const bindings = new Map<string, RoleBinding>();
     for (const build of builds) {

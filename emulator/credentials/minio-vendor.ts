@@ -34,7 +34,10 @@ export class MinioCredentialVendor implements CredentialVendor {
     const ttl = this.options.ttlSeconds ?? 3600;
     const now = epochSeconds(clock.now());
     const token = await keys.sign({
-      iss: 'amplify-storage-emulator',
+      // MinIO binds a web-identity session's policy to (sub, iss): a later session of the same
+      // identity with another role would re-point earlier sessions at the new policy. One issuer
+      // per role keeps each session on its own role's policy (MinIO does not compare iss).
+      iss: `amplify-storage-emulator/${role.minioPolicy}`,
       sub: identityId,
       aud: MINIO_OIDC_CLIENT_ID,
       [MINIO_POLICY_CLAIM]: role.minioPolicy,

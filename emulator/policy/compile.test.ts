@@ -192,14 +192,25 @@ describe('compileForMinio: resources per action level', () => {
 });
 
 describe('compileForMinio: policy variables', () => {
-  it('maps the Cognito identity variables in resources and condition values', () => {
-    expect(compile([
+  it('maps the identity ID to ${jwt:sub}, and decides the identity pool ID (aud) per role', () => {
+    const statements: IamStatement[] = [
       { Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::b', Condition: { StringLike: { 's3:prefix': [`private/${SUB}/*`] }, StringEquals: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:pool' } } },
       { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/${cognito-identity.amazonaws.com:aud}/*' },
-    ]).policy).toStrictEqual(doc(
-      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::b'], Condition: { StringLike: { 's3:prefix': ['private/${jwt:sub}/*'] }, StringEquals: { 'jwt:aud': ['us-east-1:pool'] } } },
-      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/${jwt:aud}/*'] },
+    ];
+    // In MinIO the JWT aud must be MinIO's own client ID, so aud cannot be left to MinIO: the
+    // role's identity pool is known when compiling, and AWS's answer is computed there.
+    expect(compile(statements, { staticContext: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:pool' } }).policy).toStrictEqual(doc(
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::b'], Condition: { StringLike: { 's3:prefix': ['private/${jwt:sub}/*'] } } },
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/us-east-1:pool/*'] },
     ));
+    // Another pool's roles: the condition is false, so that Allow grants nothing.
+    expect(compile(statements, { staticContext: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:other' } }).policy).toStrictEqual(doc(
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/us-east-1:other/*'] },
+    ));
+    // Unknown pool: nothing that depends on aud may be granted (fail closed).
+    const unknown = compile(statements);
+    expect(unknown.policy).toStrictEqual(doc());
+    expect(unknown.warnings.length).toBeGreaterThan(0);
   });
 
   it('a variable AWS has no value for: the resource never matches (defaults are used)', () => {

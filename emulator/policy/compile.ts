@@ -250,7 +250,7 @@ function prepareResources(st: IamStatement, ctx: Ctx, s: StatementCtx): Prepared
       continue;
     }
     let value = raw;
-    const resolved = resolveVariables(raw, 'pattern', ctx.variablesSupported);
+    const resolved = resolveVariables(raw, 'pattern', ctx.variablesSupported, ctx.staticContext);
     if (resolved.kind === 'absent') {
       dropEntry(raw, `${resolved.variable} has no value for a role session, so AWS never matches it`);
       continue;
@@ -540,7 +540,7 @@ function toMinio(op: ParsedOperator, key: string, values: ReadonlyArray<string |
       const mode = op.base.endsWith('Like') ? 'pattern' : 'literal';
       const strings: string[] = [];
       for (const v of values) {
-        const r = resolveVariables(String(v), mode, ctx.variablesSupported);
+        const r = resolveVariables(String(v), mode, ctx.variablesSupported, ctx.staticContext);
         if (r.kind === 'absent') return unsupported(`${r.variable} has no value for a role session`);
         if (r.kind === 'inexact') return unsupported(r.problems.join('; '));
         strings.push(r.value);

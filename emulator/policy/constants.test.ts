@@ -8,7 +8,7 @@ import { expandActionPattern, minioAcceptsKey, minioAction, minioKeyName } from 
 describe('constants', () => {
   it('names the tokens once', () => {
     expect([ENTITY_ID_PATH_TOKEN, COGNITO_IDENTITY_SUB, MINIO_JWT_SUB]).toStrictEqual(['{entity_id}', '${cognito-identity.amazonaws.com:sub}', '${jwt:sub}']);
-    expect(COGNITO_KEY_TO_MINIO).toStrictEqual({ 'cognito-identity.amazonaws.com:sub': 'jwt:sub', 'cognito-identity.amazonaws.com:aud': 'jwt:aud' });
+    expect(COGNITO_KEY_TO_MINIO).toStrictEqual({ 'cognito-identity.amazonaws.com:sub': 'jwt:sub' });
   });
 
   it('maps storage actions as Amplify does', () => {

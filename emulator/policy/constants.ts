@@ -18,14 +18,18 @@ export const COGNITO_IDENTITY_AUD = '${cognito-identity.amazonaws.com:aud}';
 /** MinIO's replacement for {@link COGNITO_IDENTITY_SUB}: the web-identity JWT `sub` carries the identity ID. */
 export const MINIO_JWT_SUB = '${jwt:sub}';
 
-/** MinIO's replacement for {@link COGNITO_IDENTITY_AUD}. */
-export const MINIO_JWT_AUD = '${jwt:aud}';
-
-/** Condition keys that map one-to-one onto MinIO JWT keys (AWS name → MinIO name). */
+/**
+ * Condition keys that map one-to-one onto MinIO JWT keys (AWS name → MinIO name).
+ * `cognito-identity.amazonaws.com:aud` is NOT one: in MinIO the JWT `aud` must be MinIO's own
+ * OpenID client ID, while on AWS it is the identity pool ID. The pool ID is known per role, so
+ * that key is decided when the policy is compiled (see `staticContext`).
+ */
 export const COGNITO_KEY_TO_MINIO: Readonly<Record<string, string>> = {
   'cognito-identity.amazonaws.com:sub': 'jwt:sub',
-  'cognito-identity.amazonaws.com:aud': 'jwt:aud',
 };
+
+/** The condition key (and variable name) whose value is the identity pool ID. */
+export const COGNITO_IDENTITY_AUD_KEY = 'cognito-identity.amazonaws.com:aud';
 
 /** The storage actions of `paths` after `read` is replaced by `get` and `list`. */
 export type InternalStorageAction = 'get' | 'list' | 'write' | 'delete';

@@ -12,6 +12,7 @@ import { MINIO_CANNED_POLICY_MAX_BYTES, MINIO_SESSION_POLICY_MAX_BYTES, POLICY_V
 import type { IamPolicyDocument, IamStatement } from './types.js';
 import { PolicyValidationError, validateIamDocument, type PolicyIssue } from './validate-iam.js';
 
+import { COGNITO_IDENTITY_AUD_KEY } from './constants.js';
 export * from './types.js';
 export * from './constants.js';
 export { generateRolePolicies, type BucketPaths, type GenerateInput, type GeneratedRolePolicies } from './generate.js';
@@ -49,6 +50,8 @@ export interface BuildRolePoliciesInput {
   buckets: BucketConfig[];
   /** See {@link CompileOptions.assumeSecureTransport}. */
   assumeSecureTransport?: boolean;
+  /** The identity pool ID: the value of `cognito-identity.amazonaws.com:aud` for every role. */
+  identityPoolId?: string;
 }
 
 /** Stands for "the bucket's owner, which is not the role's account" when only that is known. */
@@ -87,7 +90,12 @@ export function buildRolePolicies(input: BuildRolePoliciesInput): RolePolicyBuil
     const account = accountOf(e.arn) ?? input.accountId;
     const warnings: string[] = [];
     const compileOptions = {
-      staticContext: { 'aws:PrincipalArn': e.arn, 'aws:PrincipalAccount': account, 'aws:PrincipalType': 'AssumedRole' },
+      staticContext: {
+        'aws:PrincipalArn': e.arn,
+        'aws:PrincipalAccount': account,
+        'aws:PrincipalType': 'AssumedRole',
+        ...(input.identityPoolId ? { [COGNITO_IDENTITY_AUD_KEY]: input.identityPoolId } : {}),
+      },
       ...(input.assumeSecureTransport !== undefined ? { assumeSecureTransport: input.assumeSecureTransport } : {}),
     };
     const compile = (doc: IamPolicyDocument, source: string, statementIndexes?: number[]): IamStatement[] => {

@@ -36,7 +36,13 @@ export function hasVariable(s: string): boolean {
  * Resolves the variables in one string. `variablesSupported` is false for policy version
  * 2008-10-17 (or none), where AWS treats `${...}` as plain text, which MinIO might not.
  */
-export function resolveVariables(s: string, mode: VariableMode, variablesSupported = true): VariableResolution {
+export function resolveVariables(
+  s: string,
+  mode: VariableMode,
+  variablesSupported = true,
+  /** Values known for this role when compiling (e.g. the identity pool ID): substituted literally. */
+  known?: Readonly<Record<string, string | readonly string[]>>,
+): VariableResolution {
   if (!hasVariable(s)) return { kind: 'ok', value: s };
   if (!variablesSupported) {
     return {
@@ -73,6 +79,12 @@ export function resolveVariables(s: string, mode: VariableMode, variablesSupport
     }
     const withDefault = WITH_DEFAULT.exec(inner);
     const name = (withDefault ? withDefault[1]! : inner).trim();
+    const knownValue = known ? Object.entries(known).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1] : undefined;
+    if (typeof knownValue === 'string' && !(mode === 'pattern' && /[*?]/.test(knownValue))) {
+      out += knownValue;
+      widened += knownValue;
+      continue;
+    }
     const mapped = COGNITO_KEY_TO_MINIO[name.toLowerCase()];
     if (mapped) {
       out += `\${${mapped}}`;
