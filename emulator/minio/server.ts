@@ -545,6 +545,10 @@ class MinioProcess {
 
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      // While stopping, the watchdog must keep the event loop alive: the caller is awaiting this,
+      // and with every other handle already closed Node would otherwise exit mid-await, before
+      // the caller could set its exit code.
+      this.watchdog.ref();
       // Closing the pipe is the stop signal: the watchdog stops MinIO's group and removes the data dir.
       this.watchdog.stdin?.end();
       const exited = await Promise.race([
