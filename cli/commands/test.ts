@@ -53,6 +53,9 @@ export async function runTest(args: string[]): Promise<number> {
       ...(values.derive ? { derive: true } : {}),
       ...(concurrency !== undefined ? { concurrency } : {}),
     });
+    // The spec promises `N passed, N failed` as the last line; the pretty reporter prints it, so
+    // print it here when only file reporters run.
+    if (!reporterNames.includes('pretty')) process.stdout.write(`${summary.passed} passed, ${summary.failed} failed\n`);
     return summary.failed === 0 && summary.passed > 0 ? 0 : 1;
   } finally {
     await stack.close();
