@@ -53,6 +53,11 @@ export async function runTest(args: string[]): Promise<number> {
       ...(values.derive ? { derive: true } : {}),
       ...(concurrency !== undefined ? { concurrency } : {}),
     });
+    if (summary.passed + summary.failed === 0) {
+      process.stderr.write(values.filter !== undefined
+        ? `ase test: no case matched --filter ${JSON.stringify(values.filter)}; nothing ran.\n`
+        : 'ase test: the scenario files hold no cases; nothing ran.\n');
+    }
     // The spec promises `N passed, N failed` as the last line; the pretty reporter prints it, so
     // print it here when only file reporters run.
     if (!reporterNames.includes('pretty')) process.stdout.write(`${summary.passed} passed, ${summary.failed} failed\n`);

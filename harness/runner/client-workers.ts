@@ -18,6 +18,9 @@ class ClientWorker {
   private readonly worker: Worker;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  /** Set up in the worker (its transport installed); awaited before the first scenario. */
+  private readonly ready: Promise<unknown>;
+  private terminating = false;
 
   constructor(targets: TransportTargets) {
     this.worker = new Worker(WORKER_URL);
@@ -29,8 +32,12 @@ class ClientWorker {
       else waiter.reject(Object.assign(new Error(message.message), { name: message.name }));
     });
     this.worker.on('error', (error) => this.failAll(error));
-    this.worker.on('exit', (code) => this.failAll(new Error(`client worker exited with code ${code}`)));
-    void this.call({ type: 'init', targets });
+    this.worker.on('exit', (code) => {
+      if (!this.terminating) this.failAll(new Error(`client worker exited unexpectedly with code ${code}`));
+      else this.pending.clear();
+    });
+    this.ready = this.call({ type: 'init', targets });
+    this.ready.catch(() => undefined); // surfaced by the first call that awaits it
   }
 
   private failAll(error: Error): void {
@@ -48,13 +55,17 @@ class ClientWorker {
 
   asClientHalf(): ClientHalf {
     return {
-      start: (plan, outputs) => this.call<SignedInUsers>({ type: 'start', plan, outputs }),
+      start: async (plan, outputs) => {
+        await this.ready;
+        return this.call<SignedInUsers>({ type: 'start', plan, outputs });
+      },
       runCase: (c) => this.call<ClientCaseResult>({ type: 'case', case: c }),
       end: () => this.call<void>({ type: 'end' }),
     };
   }
 
   terminate(): Promise<number> {
+    this.terminating = true;
     return this.worker.terminate();
   }
 }

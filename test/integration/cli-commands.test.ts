@@ -22,8 +22,19 @@ beforeAll(() => {
   cli.start('policies-handwritten', ['policies', POLICIES_HANDWRITTEN]);
   cli.start('policies-malformed', ['policies', MALFORMED]);
   cli.start('doctor', ['doctor']);
+  cli.start('filter-nothing', ['test', ISO_A, '--filter', 'no-case-is-called-this']);
 });
 afterAll(() => cli.settle());
+
+describe('ase test: a filter that matches no case', () => {
+  it('says so and exits 1, without a crash', async () => {
+    const run = await cli.get('filter-nothing');
+    expect(run.code, describeRun(run)).toBe(1);
+    expect(run.stderr).toContain('no case matched --filter "no-case-is-called-this"');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('0 passed, 0 failed');
+  });
+});
 
 describe('ase test: usage errors exit 2', () => {
   it('an unknown flag', async () => {
