@@ -6,6 +6,7 @@ import { homedir, hostname, tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { MINIO_MIN_GO, MINIO_MODULE, MINIO_VERSION } from './version.js';
+import { isAlive } from './process.js';
 
 /** Where a MinIO server binary was found. */
 export type MinioSource = 'env' | 'path' | 'cache';
@@ -309,14 +310,6 @@ async function breakLock(lockPath: string, judged: LockInfo | undefined): Promis
   await unlink(aside).catch(() => {});
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function buildInto(
   go: GoInfo,

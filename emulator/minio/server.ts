@@ -7,6 +7,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_S3_DOMAINS } from './regions.js';
+import { isAlive } from './process.js';
 import { WATCHDOG_SOURCE, type WatchdogConfig } from './watchdog.js';
 
 export interface MinioOpenIdOptions {
@@ -638,14 +639,6 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 async function assertExecutable(path: string): Promise<void> {
   try {

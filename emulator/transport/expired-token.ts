@@ -1,6 +1,5 @@
-import { Dispatcher } from 'undici';
-import { routeFor } from './routes.js';
-import { bindAll } from './wrap-handler.js';
+import type { Dispatcher } from 'undici';
+import { bindAll, WrappingDispatcher } from './wrap-handler.js';
 
 /**
  * MinIO refuses a request signed with an expired session as `403 InvalidAccessKeyId`; AWS answers
@@ -8,28 +7,22 @@ import { bindAll } from './wrap-handler.js';
  * written against. MinIO still decides: this only rewrites MinIO's refusal, and only when the
  * request's own session token (MinIO's session tokens are JWTs with an `exp`) has expired.
  */
-export class ExpiredTokenDispatcher extends Dispatcher {
-  constructor(private readonly inner: Dispatcher, private readonly now: () => number = Date.now) {
-    super();
+export class ExpiredTokenDispatcher extends WrappingDispatcher {
+  constructor(inner: Dispatcher, private readonly now: () => number = Date.now) {
+    super(inner, 's3');
   }
 
-  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): boolean {
-    let hostname = '';
-    try {
-      hostname = new URL(String(options.origin ?? '')).hostname;
-    } catch {
-      /* not a URL origin */
-    }
-    const token = routeFor(hostname) === 's3' ? sessionToken(options) : undefined;
+  protected wrap(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): Dispatcher.DispatchHandlers | undefined {
+    const token = sessionToken(options);
     const expiredAt = token ? tokenExpiry(token) : undefined;
-    if (expiredAt === undefined || expiredAt * 1000 > this.now()) return this.inner.dispatch(options, handler);
+    if (expiredAt === undefined || expiredAt * 1000 > this.now()) return undefined;
 
     let rewriting = false;
     const body = Buffer.from(
       '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>ExpiredToken</Code>' +
         '<Message>The provided token has expired.</Message></Error>',
     );
-    const wrapped: Dispatcher.DispatchHandlers = {
+    return {
       ...bindAll(handler),
       onHeaders(statusCode, headers, resume, statusText) {
         if (statusCode !== 403) return handler.onHeaders ? handler.onHeaders(statusCode, headers, resume, statusText) : true;
@@ -54,15 +47,6 @@ export class ExpiredTokenDispatcher extends Dispatcher {
         handler.onComplete?.(trailers);
       },
     };
-    return this.inner.dispatch(options, wrapped);
-  }
-
-  override close(): Promise<void> {
-    return this.inner.close();
-  }
-
-  override destroy(): Promise<void> {
-    return this.inner.destroy();
   }
 }
 

@@ -1,8 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { DecidingRequest } from '../results.js';
-import { bindAll } from '../../emulator/transport/wrap-handler.js';
-import { routeFor } from '../../emulator/transport/routes.js';
+import { bindAll, WrappingDispatcher } from '../../emulator/transport/wrap-handler.js';
 
 /** Requests made while one case runs; the last S3 one decided it. */
 export interface CaseRecording {
@@ -23,26 +22,18 @@ const ERROR_BODY_LIMIT = 4096;
  * request's method, URL, status and (for errors) the S3 error code from the body. The body still
  * reaches the client unchanged.
  */
-export class RecordingDispatcher extends Dispatcher {
-  constructor(private readonly inner: Dispatcher) {
-    super();
+export class RecordingDispatcher extends WrappingDispatcher {
+  constructor(inner: Dispatcher) {
+    super(inner, 's3');
   }
 
-  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): boolean {
+  protected wrap(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): Dispatcher.DispatchHandlers | undefined {
     const recording = current.getStore();
-    const origin = String(options.origin ?? '');
-    let hostname = '';
-    try {
-      hostname = new URL(origin).hostname;
-    } catch {
-      /* not a URL origin: not ours to record */
-    }
-    if (!recording || routeFor(hostname) !== 's3') return this.inner.dispatch(options, handler);
-
-    const entry: DecidingRequest = { method: options.method, url: `${origin}${options.path}`, status: 0 };
+    if (!recording) return undefined;
+    const entry: DecidingRequest = { method: options.method, url: `${String(options.origin)}${options.path}`, status: 0 };
     recording.requests.push(entry);
     let errorBody = '';
-    const wrapped: Dispatcher.DispatchHandlers = {
+    return {
       ...bindAll(handler),
       onHeaders(statusCode, headers, resume, statusText) {
         entry.status = statusCode;
@@ -58,14 +49,5 @@ export class RecordingDispatcher extends Dispatcher {
         handler.onComplete?.(trailers);
       },
     };
-    return this.inner.dispatch(options, wrapped);
-  }
-
-  override close(): Promise<void> {
-    return this.inner.close();
-  }
-
-  override destroy(): Promise<void> {
-    return this.inner.destroy();
   }
 }
