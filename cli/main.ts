@@ -61,11 +61,33 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`ase ${command}: ${e.message}\nRun 'ase --help' for usage.\n`);
       return 2;
     }
+    const known = userFacingMessage(e);
+    if (known) {
+      process.stderr.write(`ase ${command}: ${known}\n`);
+      return 1;
+    }
     throw e;
   }
 }
 
 export class UsageError extends Error {}
+
+/**
+ * Failures a user can act on, whose messages already say what and how to fix: printed without a
+ * stack trace. Anything else is a bug and is reported as one (cli/bin.ts).
+ */
+const USER_FACING = new Set([
+  'MinioNotFoundError', 'MinioBuildError', 'MinioStartError', 'PolicyValidationError', 'InvalidStoragePathsError',
+]);
+
+export function userFacingMessage(e: unknown): string | undefined {
+  if (!(e instanceof Error)) return undefined;
+  if (USER_FACING.has(e.name) || USER_FACING.has(e.constructor.name)) return e.message;
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return `${e.message}: another program uses that port; choose another with --port, or 0 for a free one.`;
+  if (code === 'EADDRNOTAVAIL') return `${e.message}: this machine has no such address; use --host 127.0.0.1.`;
+  return undefined;
+}
 
 /** Runs a parse (e.g. node:util parseArgs) and turns what it throws into a {@link UsageError}. */
 export function withUsageErrors<T>(parse: () => T): T {

@@ -76,12 +76,12 @@ export class CliRuns {
   constructor(private readonly limit: number) {}
 
   /** Queues `args` under `key` (once); returns the run's promise. */
-  start(key: string, args: string[]): Promise<CliRun> {
+  start(key: string, args: string[], options: Parameters<typeof runCli>[1] = {}): Promise<CliRun> {
     let run = this.runs.get(key);
     if (!run) {
       run = this.slot().then(async () => {
         try {
-          return await runCli(args);
+          return await runCli(args, options);
         } finally {
           this.active--;
           this.waiting.shift()?.();

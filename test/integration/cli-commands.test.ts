@@ -23,6 +23,7 @@ beforeAll(() => {
   cli.start('policies-malformed', ['policies', MALFORMED]);
   cli.start('doctor', ['doctor']);
   cli.start('filter-nothing', ['test', ISO_A, '--filter', 'no-case-is-called-this']);
+  cli.start('minio-fails', ['test', ISO_A], { env: { MINIO_BINARY: fixture('harness/failing-minio.sh') } });
 });
 afterAll(() => cli.settle());
 
@@ -33,6 +34,17 @@ describe('ase test: a filter that matches no case', () => {
     expect(run.stderr).toContain('no case matched --filter "no-case-is-called-this"');
     expect(run.stderr).not.toMatch(/^\s+at /m);
     expect(run.stdout.trimEnd().split('\n').at(-1)).toBe('0 passed, 0 failed');
+  });
+});
+
+describe('ase test: MinIO that cannot start', () => {
+  it("says so with MinIO's own last log lines, exits 1, and shows no stack trace", async () => {
+    const run = await cli.get('minio-fails');
+    expect(run.code, describeRun(run)).toBe(1);
+    expect(run.stderr).toContain('ase test: MinIO');
+    expect(run.stderr).toContain('FATAL Unable to use the drive /data: drive not found');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(run.stderr).not.toContain('unexpected failure');
   });
 });
 
