@@ -27,9 +27,32 @@ export interface MinioVendorOptions {
  * request made with these credentials; the emulator decides none.
  */
 export class MinioCredentialVendor implements CredentialVendor {
+  /**
+   * Credentials already minted, by identity + role (+ session policy). Handed out again while more
+   * than half their life remains, so asking twice costs no new MinIO session. They are the same
+   * real MinIO credentials either way; Cognito would mint new ones, which no client can tell apart.
+   */
+  private readonly minted = new Map<string, VendedCredentials>();
+
   constructor(private readonly options: MinioVendorOptions) {}
 
-  async vend({ identityId, role, accountId }: VendRequest): Promise<VendedCredentials> {
+  async vend(request: VendRequest): Promise<VendedCredentials> {
+    const key = `${request.identityId}\n${request.role.roleArn}\n${request.role.minioPolicy}\n${request.role.sessionPolicy ?? ''}`;
+    const ttlMs = (this.options.ttlSeconds ?? 3600) * 1000;
+    const cached = this.minted.get(key);
+    if (cached && cached.expiration.getTime() - this.options.clock.now().getTime() > ttlMs / 2) return cached;
+    const credentials = await this.mint(request);
+    if (this.minted.size >= 10_000) this.forgetExpired();
+    this.minted.set(key, credentials);
+    return credentials;
+  }
+
+  private forgetExpired(): void {
+    const now = this.options.clock.now().getTime();
+    for (const [key, credentials] of this.minted) if (credentials.expiration.getTime() <= now) this.minted.delete(key);
+  }
+
+  private async mint({ identityId, role, accountId }: VendRequest): Promise<VendedCredentials> {
     const { keys, clock, sessions, endpoint } = this.options;
     const ttl = this.options.ttlSeconds ?? 3600;
     const now = epochSeconds(clock.now());

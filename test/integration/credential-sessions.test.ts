@@ -65,3 +65,13 @@ it('keeps each session of one identity on its own role policy', async () => {
   expect(await read(asAuth, 'public/a.txt')).toBe('allowed');
   expect(await read(asAuth, 'docs/b.txt')).toBe('AccessDenied');
 });
+
+it('hands the same identity and role the same credentials while they are fresh (GetCredentialsForIdentity)', async () => {
+  const auth = await json('AWSCognitoIdentityProviderService.InitiateAuth', { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: CLIENT, AuthParameters: { USERNAME: 'bob', PASSWORD: 'Passw0rd!x' } });
+  const logins = { [`cognito-idp.us-east-1.amazonaws.com/${POOL}`]: auth.AuthenticationResult.IdToken };
+  const { IdentityId } = await json('AWSCognitoIdentityService.GetId', { IdentityPoolId: IDENTITY_POOL, Logins: logins });
+  const first = await json('AWSCognitoIdentityService.GetCredentialsForIdentity', { IdentityId, Logins: logins });
+  const second = await json('AWSCognitoIdentityService.GetCredentialsForIdentity', { IdentityId, Logins: logins });
+  expect(first.Credentials.AccessKeyId).toMatch(/^[A-Z0-9]{20}$/);
+  expect(second.Credentials).toEqual(first.Credentials);
+});
