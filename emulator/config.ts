@@ -1,5 +1,4 @@
-import type { IamPolicyDocument } from './policy/types.js';
-import type { PathsMap } from './policy/types.js';
+import type { IamPolicyDocument, PathsMap } from './policy/types.js';
 
 /**
  * The declarative description of one app (one scenario): a user pool, an identity pool,

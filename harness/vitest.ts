@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, test } from 'vitest';
 import { getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
 import { Stack, type StackOptions } from '../emulator/stack.js';
 import { createStackDispatcher } from '../emulator/transport/node.js';
-import { expandScenarioArgs } from '../cli/files.js';
+import { expandScenarioArgs } from './scenario/files.js';
 import type { CaseResult } from './results.js';
 import { planScenario } from './runner/run.js';
 import { ScenarioSession } from './runner/run-scenario.js';

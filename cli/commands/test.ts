@@ -1,9 +1,8 @@
-import path from 'node:path';
 import { Stack } from '../../emulator/stack.js';
 import { createReporters } from '../../harness/reporters/index.js';
 import { runScenarios } from '../../harness/runner/run.js';
 import { loadScenarioFiles } from '../../harness/scenario/load-many.js';
-import { expandScenarioArgs } from '../files.js';
+import { expandScenarioArgs } from '../../harness/scenario/files.js';
 import { parseArgs } from 'node:util';
 import { UsageError, withUsageErrors } from '../main.js';
 import { progressToStderr } from './progress.js';
@@ -67,4 +66,3 @@ export async function runTest(args: string[]): Promise<number> {
   }
 }
 
-export const relative = (file: string): string => path.relative(process.cwd(), file) || file;
