@@ -135,6 +135,7 @@ export class Stack implements AsyncDisposable {
     }
     const builds = buildRolePolicies({
       accountId: config.accountId, roles: config.roles, buckets: config.buckets, identityPoolId: config.identityPool.id,
+      guestAccess: config.identityPool.allowGuestAccess,
     });
     const roles: LoadedRole[] = [];
     const bindings = new Map<string, RoleBinding>();

@@ -21,7 +21,7 @@ export async function runPolicies(args: string[]): Promise<number> {
   const scenario = loaded.scenarios[0]!;
   const plan = planScenario({ ...scenario, cases: [] });
   const app = appConfigForScenario(scenario, plan.users, 'policies', { stableIdsSeed: scenario.name });
-  const builds = buildRolePolicies({ accountId: app.accountId, roles: app.roles, buckets: app.buckets, identityPoolId: app.identityPool.id });
+  const builds = buildRolePolicies({ accountId: app.accountId, roles: app.roles, buckets: app.buckets, identityPoolId: app.identityPool.id, guestAccess: app.identityPool.allowGuestAccess });
   const source = scenario.policies ? 'as given in the scenario' : 'generated from paths, as Amplify Gen2 does';
   const rolePolicies = (arn: string) => {
     if (arn === app.roles.guest.arn) return app.roles.guest.policies;

@@ -151,3 +151,22 @@ describe('buildRolePolicies', () => {
     );
   });
 });
+
+describe('buildRolePolicies: warnings about roles without policies', () => {
+  const roles = {
+    guest: { arn: 'arn:aws:iam::123456789012:role/guest', policies: [] },
+    authenticated: { arn: 'arn:aws:iam::123456789012:role/auth', policies: [] },
+    groups: {},
+  };
+  const noPolicyWarnings = (guestAccess: boolean | undefined) =>
+    buildRolePolicies({ accountId: '123456789012', roles, buckets: [], ...(guestAccess === undefined ? {} : { guestAccess }) })
+      .flatMap((b) => b.warnings);
+
+  it('warns for every role with no policies, and not for the guest role when guests get no credentials', () => {
+    expect(noPolicyWarnings(true)).toStrictEqual([
+      'guest role: no policies attached, so it may do nothing',
+      'authenticated role: no policies attached, so it may do nothing',
+    ]);
+    expect(noPolicyWarnings(false)).toStrictEqual(['authenticated role: no policies attached, so it may do nothing']);
+  });
+});

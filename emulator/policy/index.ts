@@ -52,6 +52,8 @@ export interface BuildRolePoliciesInput {
   assumeSecureTransport?: boolean;
   /** The identity pool ID: the value of `cognito-identity.amazonaws.com:aud` for every role. */
   identityPoolId?: string;
+  /** false: guests get no credentials, so a guest role without policies is not worth a warning. */
+  guestAccess?: boolean;
 }
 
 /** Stands for "the bucket's owner, which is not the role's account" when only that is known. */
@@ -105,7 +107,9 @@ export function buildRolePolicies(input: BuildRolePoliciesInput): RolePolicyBuil
     };
 
     const roleStatements = e.policies.flatMap((doc, i) => compile(doc, policySource(e.label, i, e.policies.length)));
-    if (e.policies.length === 0) warnings.push(`${e.label}: no policies attached, so it may do nothing`);
+    if (e.policies.length === 0 && !(e.kind === 'guest' && input.guestAccess === false)) {
+      warnings.push(`${e.label}: no policies attached, so it may do nothing`);
+    }
 
     const bucketStatements: IamStatement[] = [];
     const crossAccount: Record<string, IamStatement[]> = {};
