@@ -4,6 +4,7 @@
  */
 export { Stack, type StackOptions, type LoadedApp, type LoadedRole } from './emulator/stack.js';
 export type * from './emulator/config.js';
+export { loadStackConfigFile, StackConfigError } from './emulator/config-file.js';
 export { amplifyOutputsFor, type AmplifyOutputs } from './emulator/outputs.js';
 export { installNodeTransport, createStackDispatcher, type TransportTargets, type InstalledTransport } from './emulator/transport/node.js';
 export { amplifyConfigWithEndpoints } from './emulator/transport/amplify-config.js';

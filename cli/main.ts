@@ -13,8 +13,8 @@ Usage:
       --filter <text>      only cases whose title, scenario or file contains text (or /regex/)
       --derive             add the cases implied by each bucket's paths map (drift check)
       --concurrency <n>    scenarios at once (default: number of cores)
-  ase up <scenario.yaml>                  start the stack for local development (Ctrl-C stops it)
-      --port <n>           emulator port (default 4566... picks a free one with 0)
+  ase up <scenario.yaml | stack.json>     start the stack for local development (Ctrl-C stops it)
+      --port <n>           emulator port (default 0: a free one)
       --host <addr>        interface to bind (default 127.0.0.1)
       --outputs <file>     where to write the app's amplify_outputs.json (default: amplify_outputs.emulator.json)
   ase policies <scenario.yaml>            print the role policies the stack enforces, as given or generated,
@@ -78,6 +78,7 @@ export class UsageError extends Error {}
  */
 const USER_FACING = new Set([
   'MinioNotFoundError', 'MinioBuildError', 'MinioStartError', 'PolicyValidationError', 'InvalidStoragePathsError',
+  'StackConfigError',
 ]);
 
 export function userFacingMessage(e: unknown): string | undefined {

@@ -1,5 +1,6 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { loadStackConfigFile, looksLikeStackConfig } from '../../emulator/config-file.js';
 import { Stack } from '../../emulator/stack.js';
 import { installNodeTransport } from '../../emulator/transport/node.js';
 import { planScenario } from '../../harness/runner/run.js';
@@ -10,9 +11,10 @@ import { UsageError, withUsageErrors } from '../main.js';
 import { progressToStderr } from './progress.js';
 
 /**
- * `ase up <scenario>`: the stack in the foreground for local development. The scenario file is
- * the stack config (auth, users, buckets, policies, objects); pool and client IDs are derived from
- * its name, so the written amplify_outputs.json stays valid across restarts.
+ * `ase up <scenario.yaml | stack.json>`: the stack in the foreground for local development, from
+ * a scenario file (auth, users, buckets, policies, objects; pool and client IDs derived from its
+ * name, so the written amplify_outputs.json stays valid across restarts) or from a declarative
+ * stack config (JSON of emulator/config.ts's AppConfig, with its own IDs and passwords).
  */
 export async function runUp(args: string[]): Promise<number> {
   const { values, positionals } = withUsageErrors(() => parseArgs({ args, allowPositionals: true, options: {
@@ -20,16 +22,18 @@ export async function runUp(args: string[]): Promise<number> {
     host: { type: 'string' },
     outputs: { type: 'string' },
   } }));
-  if (positionals.length !== 1) throw new UsageError('give exactly one scenario file: ase up scenarios/owners.yaml');
+  if (positionals.length !== 1) throw new UsageError('give exactly one scenario or stack config file: ase up scenarios/owners.yaml');
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port takes a port number, not '${values.port}'`);
 
-  const loaded = await loadScenarioFiles([path.resolve(positionals[0]!)]);
-  if (loaded.errors.length > 0) {
+  const file = path.resolve(positionals[0]!);
+  const isStackConfig = file.endsWith('.json') && looksLikeStackConfig(JSON.parse(await readFile(file, 'utf8').catch(() => 'null')));
+  const loaded = isStackConfig ? undefined : await loadScenarioFiles([file]);
+  if (loaded && loaded.errors.length > 0) {
     for (const error of loaded.errors) process.stderr.write(`${error}\n`);
     return 1;
   }
-  const scenario = loaded.scenarios[0]!;
+  const config = isStackConfig ? await loadStackConfigFile(file) : undefined;
   const stack = await Stack.start({ host: values.host ?? '127.0.0.1', port, onProgress: progressToStderr });
   const transport = installNodeTransport(stack.transportTargets);
   let stopping = false;
@@ -41,12 +45,21 @@ export async function runUp(args: string[]): Promise<number> {
     await stack.close();
   };
   try {
-    const plan = planScenario({ ...scenario, cases: [] });
-    const session = new ScenarioSession(plan, stack, 'up', { stableIdsSeed: `${scenario.name}|${scenario.file}` });
-    await session.setup();
     const outputsFile = path.resolve(values.outputs ?? 'amplify_outputs.emulator.json');
-    await writeFile(outputsFile, `${JSON.stringify(session.outputs, null, 2)}\n`);
-    process.stdout.write(describeUp(stack, scenario.name, outputsFile, plan.users.map((u) => ({ name: u.name, password: u.password, groups: u.groups })), session.warnings));
+    if (config) {
+      // A stack config names its own pool and client IDs and passwords: load it as written.
+      const app = await stack.load(config);
+      await writeFile(outputsFile, `${JSON.stringify(app.outputs, null, 2)}\n`);
+      const users = config.userPool.users.map((u) => ({ name: u.username, password: u.password, groups: u.groups ?? [] }));
+      process.stdout.write(describeUp(stack, config.id, outputsFile, users, app.warnings));
+    } else {
+      const scenario = loaded!.scenarios[0]!;
+      const plan = planScenario({ ...scenario, cases: [] });
+      const session = new ScenarioSession(plan, stack, 'up', { stableIdsSeed: `${scenario.name}|${scenario.file}` });
+      await session.setup();
+      await writeFile(outputsFile, `${JSON.stringify(session.outputs, null, 2)}\n`);
+      process.stdout.write(describeUp(stack, scenario.name, outputsFile, plan.users.map((u) => ({ name: u.name, password: u.password, groups: u.groups })), session.warnings));
+    }
   } catch (e) {
     await stop();
     throw e;
