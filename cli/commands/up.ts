@@ -6,6 +6,7 @@ import { installNodeTransport } from '../../emulator/transport/node.js';
 import { planScenario } from '../../harness/runner/run.js';
 import { ScenarioSession } from '../../harness/runner/run-scenario.js';
 import { loadScenarioFiles } from '../../harness/scenario/load-many.js';
+import { seededPasswords } from '../../harness/scenario/password.js';
 import { parseArgs } from 'node:util';
 import { UsageError, withUsageErrors } from '../main.js';
 import { progressToStderr } from './progress.js';
@@ -28,7 +29,8 @@ export async function runUp(args: string[]): Promise<number> {
 
   const file = path.resolve(positionals[0]!);
   const isStackConfig = file.endsWith('.json') && looksLikeStackConfig(JSON.parse(await readFile(file, 'utf8').catch(() => 'null')));
-  const loaded = isStackConfig ? undefined : await loadScenarioFiles([file]);
+  // Generated passwords depend on the file, so they stay the same across restarts, like the IDs.
+  const loaded = isStackConfig ? undefined : await loadScenarioFiles([file], { generatePassword: seededPasswords(file) });
   if (loaded && loaded.errors.length > 0) {
     for (const error of loaded.errors) process.stderr.write(`${error}\n`);
     return 1;
