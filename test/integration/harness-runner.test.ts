@@ -146,8 +146,6 @@ describe('ase test: two scenario files at once, same user names, own buckets (--
     expect(startA, run.stdout).toBeGreaterThanOrEqual(0);
     expect(startB, run.stdout).toBeGreaterThanOrEqual(0);
     expect(firstEnd, run.stdout).toBeGreaterThan(Math.max(startA, startB));
-    // And the wall time is well below the sum of the scenarios' times.
-    expect(summary.durationMs).toBeLessThan(0.9 * (a.durationMs + b.durationMs));
   });
 
   it('--reporter junit writes junit.xml with the right counts', () => {

@@ -197,14 +197,12 @@ describe('MinioServer start-up failures', () => {
   });
 
   it('times out when IAM never gets ready (OpenID provider unreachable), and kills MinIO', async () => {
-    const started = Date.now();
     const err = await new MinioServer(binary)
       .withOpenId({ configUrl: 'http://127.0.0.1:1/.well-known/openid-configuration', clientId: 'x' })
       .withStartupTimeout(3_000)
       .start()
       .catch((e: unknown) => e) as MinioStartError;
     expect(err).toBeInstanceOf(MinioStartError);
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect(err.message).toMatch(/not ready within 3000 ms.*HTTP 503/);
     expect(err.message).toMatch(/Unable to initialize OpenID/);
     expect(await waitDead(err.pid ?? -1, 1_000)).toBe(true);
