@@ -46,7 +46,9 @@ export async function runOperation(actor: Actor, c: ResolvedCase): Promise<OpRes
       return { body: await body.text() };
     }
     case 'list': {
-      const input: ListAllWithPathInput = { path: c.path, options: { listAll: true, ...options } as ListAllWithPathInput['options'] };
+      // List everything unless the case pages explicitly (pageSize / nextToken / listAll given).
+      const paging = ['pageSize', 'nextToken', 'listAll'].some((k) => k in options);
+      const input: ListAllWithPathInput = { path: c.path, options: (paging ? options : { listAll: true, ...options }) as ListAllWithPathInput['options'] };
       const result = await list(ctx, input);
       return { keys: result.items.map((item) => item.path) };
     }

@@ -44,6 +44,7 @@ beforeAll(() => {
   cli.start('drift', ['test', DRIFT_BROKEN, DRIFT_FIXED, '--reporter', 'json', '--out', OUT.drift]);
   cli.start('filter', ['test', ISO_A, ISO_B, '--filter', 'guest', '--reporter', 'json', '--reporter', 'junit', '--out', OUT.filter]);
   // The valid file next to the malformed one must not run either.
+  cli.start('list-paging', ['test', fixture('harness/list-paging.yaml')]);
   cli.start('malformed', ['test', MALFORMED, ISO_A, '--reporter', 'pretty', '--reporter', 'json', '--out', OUT.malformed]);
 });
 afterAll(async () => {
@@ -324,5 +325,13 @@ describe('ase test: a malformed scenario file', () => {
     expect(all).not.toContain('isolation');
     expect(existsSync(path.join(OUT.malformed, 'results.json'))).toBe(false);
     expectNoMinioLeft(run);
+  });
+});
+
+describe('list options', () => {
+  it('lists every key by default, and one page when the case passes pageSize', async () => {
+    const run = await cli.get('list-paging');
+    expect(run.code, describeRun(run)).toBe(0);
+    expect(run.lastLine).toBe('2 passed, 0 failed');
   });
 });
