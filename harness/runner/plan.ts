@@ -6,7 +6,12 @@ export interface ScenarioPlan {
   cases: ScenarioCase[];
   /** Users to create: the file's, plus any that derived cases need. */
   users: ScenarioUser[];
-  /** Objects to write before the cases: the file's, plus any that derived cases need. */
+  /** The file's objects, written before any case runs. */
   objects: ScenarioObject[];
+  /**
+   * Objects derived cases need, written just before the first derived case: after the file's own
+   * cases, so those see exactly the file's objects (and the effects of earlier cases).
+   */
+  derivedObjects: ScenarioObject[];
   notes: string[];
 }

@@ -69,14 +69,24 @@ export class ScenarioSession {
     this.outputs = loaded.outputs;
     this.warnings.push(...loaded.warnings);
     this.users = await this.client.start(this.plan, loaded.outputs);
-    const placeholders = placeholderContext(this.users, undefined);
-    for (const object of this.plan.objects) {
+    await this.writeObjects(this.plan.objects);
+  }
+
+  private derivedObjectsWritten = false;
+
+  private async writeObjects(objects: ScenarioPlan['objects']): Promise<void> {
+    const placeholders = placeholderContext(this.users!, undefined);
+    for (const object of objects) {
       const bucket = this.app.buckets.find((b) => b.name === object.bucket)!;
       await this.stack.admin.putObject(bucket.bucketName, resolvePlaceholders(object.path, placeholders), object.body);
     }
   }
 
   async runCase(c: ScenarioCase): Promise<CaseResult> {
+    if (c.derived && !this.derivedObjectsWritten) {
+      this.derivedObjectsWritten = true;
+      await this.writeObjects(this.plan.derivedObjects);
+    }
     const { accessKeyId, ...result } = await this.client.runCase(c);
     const role = accessKeyId ? this.stack.sessions.lookup(accessKeyId)?.roleArn : undefined;
     return role ? { ...result, role } : result;

@@ -5,7 +5,7 @@ import type { Stack } from '../../emulator/stack.js';
 import { deriveCases } from '../derive/index.js';
 import type { Reporter } from '../reporters/types.js';
 import type { RunSummary, ScenarioResult } from '../results.js';
-import type { Scenario, ScenarioCase } from '../scenario/types.js';
+import type { Scenario, ScenarioCase, ScenarioObject } from '../scenario/types.js';
 import { inProcessClient, runScenario, type ClientHalf, type ScenarioPlan } from './run-scenario.js';
 import { ClientWorkerPool, clientWorkersAvailable } from './client-workers.js';
 import { RecordingDispatcher } from './request-recorder.js';
@@ -46,19 +46,20 @@ export function planScenario(scenario: Scenario, options: Pick<RunOptions, 'filt
   let cases: ScenarioCase[] = [...scenario.cases];
   const users = [...scenario.auth.users];
   const objects = [...scenario.objects];
+  const derivedObjects: ScenarioObject[] = [];
   const notes: string[] = [];
   if (scenario.derive || options.derive) {
     const derived = deriveCases(scenario);
     cases.push(...derived.cases.map((c, i) => ({ ...c, index: scenario.cases.length + i })));
     users.push(...derived.actors);
-    objects.push(...derived.objects);
+    derivedObjects.push(...derived.objects);
     notes.push(...derived.notes);
   }
   const matches = caseFilter(options.filter);
   if (options.filter) {
     cases = cases.filter((c) => matches(c.name ?? '') || matches(`${c.as} ${c.op} ${c.path}`) || matches(scenario.name) || matches(scenario.file));
   }
-  return { scenario, cases, users, objects, notes };
+  return { scenario, cases, users, objects, derivedObjects, notes };
 }
 
 /**

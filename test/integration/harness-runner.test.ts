@@ -45,6 +45,7 @@ beforeAll(() => {
   cli.start('filter', ['test', ISO_A, ISO_B, '--filter', 'guest', '--reporter', 'json', '--reporter', 'junit', '--out', OUT.filter]);
   // The valid file next to the malformed one must not run either.
   cli.start('list-paging', ['test', fixture('harness/list-paging.yaml')]);
+  cli.start('derive-exact', ['test', fixture('harness/derive-exact-list.yaml')]);
   cli.start('malformed', ['test', MALFORMED, ISO_A, '--reporter', 'pretty', '--reporter', 'json', '--out', OUT.malformed]);
 });
 afterAll(async () => {
@@ -333,5 +334,14 @@ describe('list options', () => {
     const run = await cli.get('list-paging');
     expect(run.code, describeRun(run)).toBe(0);
     expect(run.lastLine).toBe('2 passed, 0 failed');
+  });
+});
+
+describe('derived cases and written cases together', () => {
+  it("writes the derived cases' probe objects only after the written cases, which see exactly the file's objects", async () => {
+    const run = await cli.get('derive-exact');
+    expect(run.code, describeRun(run)).toBe(0);
+    expect(run.lastLine).toMatch(/^\d+ passed, 0 failed$/);
+    expect(Number(run.lastLine.split(' ')[0])).toBeGreaterThan(1);
   });
 });
