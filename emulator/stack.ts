@@ -12,8 +12,7 @@ import { ensureMinio } from './minio/locate.js';
 import { MinioServer, type StartedMinio } from './minio/server.js';
 import { MINIO_OIDC_CLIENT_ID, MINIO_OIDC_PATH, MINIO_POLICY_CLAIM } from './oidc/plugin.js';
 import { amplifyOutputsFor, type AmplifyOutputs } from './outputs.js';
-import { buildRolePolicies, type RolePolicyBuild } from './policy/index.js';
-import type { IamPolicyDocument } from './policy/types.js';
+import { buildRolePolicies, installableMinioPolicy, type RolePolicyBuild } from './policy/index.js';
 import type { TransportTargets } from './transport/node.js';
 
 export interface StackOptions {
@@ -46,12 +45,6 @@ export interface LoadedApp {
   roles: LoadedRole[];
   warnings: string[];
 }
-
-/** A role with no statements at all: MinIO needs a policy to exist, so it gets one that grants nothing. */
-const GRANTS_NOTHING: IamPolicyDocument = {
-  Version: '2012-10-17',
-  Statement: [{ Sid: 'RoleHasNoPolicies', Effect: 'Deny', Action: ['s3:*'], Resource: ['arn:aws:s3:::*'] }],
-};
 
 /**
  * The running stack: the emulator (Cognito user pools, identity pools, STS, and the OpenID
@@ -141,8 +134,7 @@ export class Stack implements AsyncDisposable {
     const bindings = new Map<string, RoleBinding>();
     for (const build of builds) {
       const policyName = `ase-${config.id}-${build.kind === 'group' ? `group-${build.group}` : build.kind}`;
-      const statements = [build.minioPolicy.Statement].flat();
-      await this.admin.addCannedPolicy(policyName, statements.length > 0 ? build.minioPolicy : GRANTS_NOTHING);
+      await this.admin.addCannedPolicy(policyName, installableMinioPolicy(build.minioPolicy));
       roles.push({ ...build, policyName });
       bindings.set(build.roleArn, {
         roleArn: build.roleArn,

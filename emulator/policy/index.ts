@@ -156,3 +156,14 @@ export function buildRolePolicies(input: BuildRolePoliciesInput): RolePolicyBuil
     return build;
   });
 }
+
+/** MinIO's stand-in for "no statements": it needs a named policy to exist, so this one grants nothing. */
+export const GRANTS_NOTHING: IamPolicyDocument = {
+  Version: '2012-10-17',
+  Statement: [{ Sid: 'RoleHasNoPolicies', Effect: 'Deny', Action: ['s3:*'], Resource: ['arn:aws:s3:::*'] }],
+};
+
+/** The canned policy to install for a compiled role policy: itself, or {@link GRANTS_NOTHING} when it has no statement. */
+export function installableMinioPolicy(policy: IamPolicyDocument): IamPolicyDocument {
+  return [policy.Statement].flat().length > 0 ? policy : GRANTS_NOTHING;
+}

@@ -27,7 +27,7 @@ import { MinioAdmin } from '../../emulator/minio/admin.js';
 import { ensureMinio } from '../../emulator/minio/locate.js';
 import { MinioServer, type StartedMinio } from '../../emulator/minio/server.js';
 import { assumeRoleWithWebIdentity, type WebIdentityCredentials } from '../../emulator/minio/sts.js';
-import { buildRolePolicies, type RolePolicyBuild } from '../../emulator/policy/index.js';
+import { buildRolePolicies, installableMinioPolicy, type RolePolicyBuild } from '../../emulator/policy/index.js';
 import type { IamPolicyDocument } from '../../emulator/policy/types.js';
 
 export const HARNESS_ACCOUNT = '111122223333';
@@ -42,12 +42,6 @@ export const IDENTITY_OTHER = 'us-east-1:22222222-2222-2222-2222-222222222222';
 export const HARNESS_CLIENT_ID = 'ase-divergence-client';
 const CLIENT_ID = HARNESS_CLIENT_ID;
 const POLICY_CLAIM = 'policy';
-
-/** What the stack installs for a role whose compiled policy has no statement (MinIO needs one). */
-const GRANTS_NOTHING: IamPolicyDocument = {
-  Version: '2012-10-17',
-  Statement: [{ Sid: 'RoleHasNoPolicies', Effect: 'Deny', Action: ['s3:*'], Resource: ['arn:aws:s3:::*'] }],
-};
 
 export interface HarnessOptions {
   /** Buckets created at start (all same-account unless a call says otherwise). */
@@ -223,7 +217,7 @@ class Harness implements PolicyHarness {
       buckets,
     });
     const build = builds.find((b) => b.kind === 'authenticated')!;
-    const installed = [build.minioPolicy.Statement].flat().length > 0 ? build.minioPolicy : GRANTS_NOTHING;
+    const installed = installableMinioPolicy(build.minioPolicy);
     const name = await this.install(installed, 'compiled');
     const session = await this.session(name, { ...opts, ...(build.sessionPolicy ? { sessionPolicy: build.sessionPolicy } : {}) });
     return { ...session, warnings: build.warnings, build, installed };
