@@ -6,6 +6,8 @@ import { expandScenarioArgs } from './scenario/files.js';
 import type { CaseResult } from './results.js';
 import { planScenario } from './runner/run.js';
 import { ScenarioSession } from './runner/run-scenario.js';
+import { caseTitle } from './runner/scenario-client.js';
+import { formatRequest, pathLabel } from './reporters/format.js';
 import { RecordingDispatcher } from './runner/request-recorder.js';
 import { loadScenarioFiles } from './scenario/load-many.js';
 
@@ -56,14 +58,11 @@ async function releaseStack(): Promise<void> {
 /** The failure message vitest shows: what was expected, what happened, and what decided it. */
 export function describeFailure(r: CaseResult): string {
   const lines = [
-    `${r.actor} ${r.op} ${r.from ? `${r.from} → ` : ''}${r.path}${r.line ? ` (${r.file}:${r.line})` : ''}`,
+    `${r.actor} ${r.op} ${pathLabel(r)}${r.line ? ` (${r.file}:${r.line})` : ''}`,
     ...r.reasons.map((reason) => `  ${reason}`),
   ];
   if (r.role) lines.push(`  role assumed: ${r.role}`);
-  if (r.decidingRequest) {
-    const d = r.decidingRequest;
-    lines.push(`  decided by: ${d.method} ${d.url} → ${d.status}${d.code ? ` ${d.code}` : ''}`);
-  }
+  if (r.decidingRequest) lines.push(`  decided by: ${formatRequest(r.decidingRequest)}`);
   if (r.derived) lines.push(`  derived from paths rule: ${r.derived.rule}${r.derived.note ? ` (${r.derived.note})` : ''}`);
   return lines.join('\n');
 }
@@ -105,7 +104,7 @@ export async function defineScenarioTests(patterns: string | string[], options: 
         }
       });
       for (const c of plan.cases) {
-        const title = c.name ?? `${c.as} ${c.op} ${c.from ? `${c.from} → ` : ''}${c.path} → ${c.expect.outcome}`;
+        const title = c.name ?? `${caseTitle(c, c.path)} → ${c.expect.outcome}`;
         test(title, async () => {
           if (!session) throw new Error('the scenario did not set up; see the error of beforeAll');
           const result = await session.runCase(c);

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { AmplifyOutputs } from '../../emulator/outputs.js';
+import { pathLabel } from '../reporters/format.js';
 import type { CaseResult } from '../results.js';
 import { resolvePlaceholders, type PlaceholderValues } from '../scenario/placeholders.js';
 import type { ScenarioCase } from '../scenario/types.js';
@@ -29,7 +30,8 @@ function serialSignIn(actor: Actor): Promise<void> {
   return next;
 }
 
-const caseTitle = (c: ScenarioCase, path: string): string => c.name ?? `${c.as} ${c.op} ${c.from ? `${c.from} → ` : ''}${path}`;
+/** A case's label in reports: its name, or `actor op path` (`actor copy from → path`). */
+export const caseTitle = (c: ScenarioCase, path: string): string => c.name ?? `${c.as} ${c.op} ${pathLabel({ op: c.op, path, from: c.from })}`;
 
 /**
  * The client half of a scenario: every person in it as an isolated aws-amplify context, signed
