@@ -1,6 +1,6 @@
 /**
- * `ase up` as a developer uses it: start it on a scenario, read the endpoints it prints, use the
- * written amplify_outputs.json from another program with the real client, press Ctrl-C.
+ * `ase up` as a developer uses it: start it on a scenario or a stack config, read the endpoints it
+ * prints, use the written amplify_outputs.json from another program with the real client, press Ctrl-C.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,16 +9,28 @@ import path from 'node:path';
 import { fetchAuthSession } from 'aws-amplify/auth';
 import { list, uploadData } from 'aws-amplify/storage';
 import { expect, it } from 'vitest';
+import type { AmplifyOutputs } from '../../emulator/outputs.js';
 import { installNodeTransport } from '../../emulator/transport/node.js';
 import { Actor } from '../../harness/runner/actor.js';
 import { assertBuilt, CLI, fixture } from '../helpers/cli.js';
 import { minioLeftUnder } from '../helpers/processes.js';
 
-it('starts the stack, writes a working amplify_outputs.json, and stops cleanly on Ctrl-C', async () => {
+interface RunningUp {
+  /** Everything `ase up` printed once it said it was ready. */
+  stdout: string;
+  outputs: AmplifyOutputs;
+  /** Runs `use` with the AWS host names routed to this stack, as the printed snippet says. */
+  withTransport(use: () => Promise<void>): Promise<void>;
+  /** Ctrl-C; resolves with the exit code, stderr and the MinIO processes left behind. */
+  interrupt(): Promise<{ code: number | null; stderr: string; minioLeft: unknown[] }>;
+}
+
+/** Starts `ase up <file>` in its own TMPDIR, waits for it to be ready, and always cleans up after `body`. */
+async function withUp(file: string, body: (up: RunningUp) => Promise<void>): Promise<void> {
   assertBuilt();
   const dir = mkdtempSync(path.join(tmpdir(), 'ase-up-'));
   const outputsFile = path.join(dir, 'amplify_outputs.json');
-  const child = spawn(process.execPath, [CLI, 'up', fixture('harness/up.yaml'), '--outputs', outputsFile], {
+  const child = spawn(process.execPath, [CLI, 'up', file, '--outputs', outputsFile], {
     env: { ...process.env, NO_COLOR: '1', TMPDIR: dir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -30,73 +42,67 @@ it('starts the stack, writes a working amplify_outputs.json, and stops cleanly o
   try {
     await expect.poll(() => stdout, { timeout: 30_000, interval: 100 }).toContain('Press Ctrl-C to stop.');
     const ports = /emulatorPort: (\d+), s3Port: (\d+)/.exec(stdout);
-    const password = /alice\s+password (\S+)/.exec(stdout)?.[1];
     expect(ports, stdout).not.toBeNull();
-    expect(password).toBeDefined();
+    await body({
+      stdout,
+      outputs: JSON.parse(readFileSync(outputsFile, 'utf8')) as AmplifyOutputs,
+      async withTransport(use) {
+        const transport = installNodeTransport({ emulatorPort: Number(ports![1]), s3Port: Number(ports![2]) });
+        try {
+          await use();
+        } finally {
+          await transport.restore();
+        }
+      },
+      async interrupt() {
+        child.kill('SIGINT');
+        const code = await exited;
+        return { code, stderr, minioLeft: await minioLeftUnder(dir) };
+      },
+    });
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
-    const transport = installNodeTransport({ emulatorPort: Number(ports![1]), s3Port: Number(ports![2]) });
-    try {
-      const outputs = JSON.parse(readFileSync(outputsFile, 'utf8'));
-      const alice = new Actor('alice', Actor.configFrom(outputs), { username: 'alice', password: password! });
+it('starts the stack, writes a working amplify_outputs.json, and stops cleanly on Ctrl-C', async () => {
+  await withUp(fixture('harness/up.yaml'), async (up) => {
+    const password = /alice\s+password (\S+)/.exec(up.stdout)?.[1];
+    expect(password).toBeDefined();
+    await up.withTransport(async () => {
+      const alice = new Actor('alice', Actor.configFrom(up.outputs), { username: 'alice', password: password! });
       await alice.ensureSignedIn();
       const { identityId } = await fetchAuthSession(alice.context);
       await uploadData(alice.context, { path: `protected/${identityId}/note.txt`, data: 'from the app' }).result;
       const listed = await list(alice.context, { path: `protected/${identityId}/` });
       expect(listed.items.map((i) => i.path)).toEqual([`protected/${identityId}/note.txt`]);
-      const guest = new Actor('guest', Actor.configFrom(outputs));
+      const guest = new Actor('guest', Actor.configFrom(up.outputs));
       const denied = await uploadData(guest.context, { path: 'protected/x/y.txt', data: 'no' }).result.catch((e: Error) => e.name);
       expect(denied).toBe('AccessDenied');
-    } finally {
-      await transport.restore();
-    }
-
-    child.kill('SIGINT');
-    expect(await exited, stderr).toBe(0);
-    expect(stderr).toContain('Stopping');
-    await new Promise((r) => setTimeout(r, 500));
-    expect(await minioLeftUnder(dir)).toEqual([]);
-  } finally {
-    child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  }
+    });
+    const stopped = await up.interrupt();
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(stopped.stderr).toContain('Stopping');
+    expect(stopped.minioLeft).toEqual([]);
+  });
 }, 60_000);
 
 it('starts from a declarative stack config (JSON) with its own IDs and passwords', async () => {
-  assertBuilt();
-  const dir = mkdtempSync(path.join(tmpdir(), 'ase-up-'));
-  const outputsFile = path.join(dir, 'amplify_outputs.json');
-  const child = spawn(process.execPath, [CLI, 'up', fixture('harness/up-stack.json'), '--outputs', outputsFile], {
-    env: { ...process.env, NO_COLOR: '1', TMPDIR: dir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  try {
-    await expect.poll(() => stdout, { timeout: 30_000, interval: 100 }).toContain('Press Ctrl-C to stop.');
-    expect(stdout).toContain('erin             password Erin-Passw0rd!   groups: editors');
-    const ports = /emulatorPort: (\d+), s3Port: (\d+)/.exec(stdout)!;
-    const outputs = JSON.parse(readFileSync(outputsFile, 'utf8'));
-    expect(outputs.auth).toMatchObject({ user_pool_id: 'eu-west-1_UpStack01', user_pool_client_id: 'upstackclient000000000000001', aws_region: 'eu-west-1' });
-    const transport = installNodeTransport({ emulatorPort: Number(ports[1]), s3Port: Number(ports[2]) });
-    try {
-      const erin = new Actor('erin', Actor.configFrom(outputs), { username: 'erin', password: 'Erin-Passw0rd!' });
+  await withUp(fixture('harness/up-stack.json'), async (up) => {
+    expect(up.stdout).toContain('erin             password Erin-Passw0rd!   groups: editors');
+    expect(up.outputs.auth).toMatchObject({ user_pool_id: 'eu-west-1_UpStack01', user_pool_client_id: 'upstackclient000000000000001', aws_region: 'eu-west-1' });
+    await up.withTransport(async () => {
+      const erin = new Actor('erin', Actor.configFrom(up.outputs), { username: 'erin', password: 'Erin-Passw0rd!' });
       await erin.ensureSignedIn();
       await uploadData(erin.context, { path: 'drafts/post.md', data: 'draft' }).result;
       const denied = await uploadData(erin.context, { path: 'public/post.md', data: 'no' }).result.catch((e: Error) => e.name);
       expect(denied).toBe('AccessDenied');
-    } finally {
-      await transport.restore();
-    }
-    child.kill('SIGINT');
-    expect(await exited, stderr).toBe(0);
-    expect(await minioLeftUnder(dir)).toEqual([]);
-  } finally {
-    child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  }
+    });
+    const stopped = await up.interrupt();
+    expect(stopped.code, stopped.stderr).toBe(0);
+    expect(stopped.minioLeft).toEqual([]);
+  });
 }, 60_000);
 
 it('refuses a stack config it cannot use, naming each field to fix, without starting anything', async () => {
