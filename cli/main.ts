@@ -17,6 +17,9 @@ Usage:
       --port <n>           emulator port (default 0: a free one)
       --host <addr>        interface to bind (default 127.0.0.1)
       --outputs <file>     where to write the app's amplify_outputs.json (default: amplify_outputs.emulator.json)
+      --minio-endpoint <url>  use a MinIO the emulator does not start (root credentials from
+                           MINIO_ROOT_USER / MINIO_ROOT_PASSWORD; see docker/README.md)
+      --advertise-url <url>   the emulator's URL as that MinIO reaches it (default http://127.0.0.1:<port>)
   ase policies <scenario.yaml>            print the role policies the stack enforces, as given or generated,
                                           and as compiled for MinIO with the compiler's warnings
   ase doctor                              say what is installed (Go, MinIO, Docker) and what is missing
@@ -78,7 +81,7 @@ export class UsageError extends Error {}
  */
 const USER_FACING = new Set([
   'MinioNotFoundError', 'MinioBuildError', 'MinioStartError', 'PolicyValidationError', 'InvalidStoragePathsError',
-  'StackConfigError',
+  'StackConfigError', 'ExternalMinioError',
 ]);
 
 export function userFacingMessage(e: unknown): string | undefined {

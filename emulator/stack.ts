@@ -8,8 +8,10 @@ import { MinioCredentialVendor } from './credentials/minio-vendor.js';
 import { SessionRegistry } from './credentials/vendor.js';
 import { SigningKeys } from './keys.js';
 import { MinioAdmin } from './minio/admin.js';
+import { ExternalMinio, type ExternalMinioOptions } from './minio/external.js';
 import { ensureMinio } from './minio/locate.js';
 import { MinioServer, type StartedMinio } from './minio/server.js';
+import { assertMinioTrustsEmulator, assertVirtualHostDomain } from './minio/trust.js';
 import { MINIO_OIDC_CLIENT_ID, MINIO_OIDC_PATH, MINIO_POLICY_CLAIM } from './oidc/plugin.js';
 import { amplifyOutputsFor, type AmplifyOutputs } from './outputs.js';
 import { buildRolePolicies, installableMinioPolicy, type RolePolicyBuild } from './policy/index.js';
@@ -22,6 +24,17 @@ export interface StackOptions {
   port?: number;
   /** A MinIO binary to use instead of locating (or building) one. */
   minioBinary?: string;
+  /**
+   * A MinIO the stack does not start (a compose service, a team's shared or distributed MinIO):
+   * its endpoint and root credentials. It must trust this emulator's OpenID provider
+   * (see docker/README.md); the stack checks that and removes only what it created there.
+   */
+  minio?: ExternalMinioOptions;
+  /**
+   * The emulator's base URL as MinIO reaches it, for MinIO's OpenID discovery and keys
+   * (default `http://127.0.0.1:<port>`; in compose e.g. `http://emulator:4566`).
+   */
+  advertisedUrl?: string;
   /** Progress lines while MinIO is located or built. */
   onProgress?: (line: string) => void;
   /** Fastify logging (off by default). */
@@ -58,7 +71,7 @@ export class Stack implements AsyncDisposable {
   private constructor(
     readonly emulatorUrl: string,
     readonly emulatorPort: number,
-    readonly minio: StartedMinio,
+    readonly minio: StartedMinio | ExternalMinio,
     readonly admin: MinioAdmin,
     readonly userPools: UserPoolStore,
     readonly identityPools: IdentityPoolStore,
@@ -70,7 +83,8 @@ export class Stack implements AsyncDisposable {
   static async start(options: StackOptions = {}): Promise<Stack> {
     const host = options.host ?? '127.0.0.1';
     const clock = options.clock ?? systemClock;
-    const binary = options.minioBinary ?? (await ensureMinio({ ...(options.onProgress ? { onProgress: options.onProgress } : {}) })).path;
+    const external = options.minio;
+    const binary = external ? '' : options.minioBinary ?? (await ensureMinio({ ...(options.onProgress ? { onProgress: options.onProgress } : {}) })).path;
     const keys = await SigningKeys.generate();
     const sessions = new SessionRegistry();
     const userPools = new UserPoolStore(clock);
@@ -93,23 +107,33 @@ export class Stack implements AsyncDisposable {
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     // MinIO fetches the OpenID documents over loopback even when the emulator listens elsewhere.
-    baseUrl = `http://127.0.0.1:${port}`;
-    let minio: StartedMinio;
+    baseUrl = (options.advertisedUrl ?? `http://127.0.0.1:${port}`).replace(/\/+$/, '');
+    let minio: StartedMinio | ExternalMinio;
+    let admin: MinioAdmin;
     try {
-      minio = await new MinioServer(binary)
-        .withOpenId({
-          configUrl: `${baseUrl}${MINIO_OIDC_PATH}/.well-known/openid-configuration`,
-          clientId: MINIO_OIDC_CLIENT_ID,
-          claimName: MINIO_POLICY_CLAIM,
-        })
-        .start();
+      if (external) {
+        // Someone else's MinIO: wait for it, then prove it trusts our OpenID provider before
+        // anything is provisioned there.
+        minio = await ExternalMinio.connect(external, options.onProgress);
+        admin = new MinioAdmin(minio, { dispatcher: http });
+        await assertMinioTrustsEmulator({ admin, keys, baseUrl, dispatcher: http });
+      } else {
+        minio = await new MinioServer(binary)
+          .withOpenId({
+            configUrl: `${baseUrl}${MINIO_OIDC_PATH}/.well-known/openid-configuration`,
+            clientId: MINIO_OIDC_CLIENT_ID,
+            claimName: MINIO_POLICY_CLAIM,
+          })
+          .start();
+        admin = new MinioAdmin(minio, { dispatcher: http });
+      }
     } catch (e) {
       await Promise.allSettled([app.close(), http.close()]);
       throw e;
     }
     minioEndpoint = minio.endpoint;
     const displayHost = host.includes(':') ? `[${host}]` : host;
-    return new Stack(`http://${displayHost}:${port}`, port, minio, new MinioAdmin(minio, { dispatcher: http }), userPools, identityPools, sessions,
+    return new Stack(`http://${displayHost}:${port}`, port, minio, admin, userPools, identityPools, sessions,
       async () => { await Promise.allSettled([app.close(), http.close()]); });
   }
 
@@ -142,10 +166,18 @@ export class Stack implements AsyncDisposable {
         ...(build.sessionPolicy ? { sessionPolicy: JSON.stringify(build.sessionPolicy) } : {}),
       });
     }
+    const warnings: string[] = [];
     for (const bucket of config.buckets) {
       this.bucketOwners.set(bucket.bucketName, config.id);
-      await this.admin.ensureBucket(bucket.bucketName);
-      await this.admin.emptyBucket(bucket.bucketName);
+      const created = await this.admin.ensureBucket(bucket.bucketName);
+      if (this.minio instanceof ExternalMinio) {
+        if (created) await this.admin.markCreatedByEmulator(bucket.bucketName);
+        await assertVirtualHostDomain(this.admin, bucket.bucketName, bucket.region);
+      }
+      if (await this.mayEmpty(bucket.bucketName)) await this.admin.emptyBucket(bucket.bucketName);
+      else if (!created && this.minio instanceof ExternalMinio && !(await this.admin.isCreatedByEmulator(bucket.bucketName))) {
+        warnings.push(`Bucket ${bucket.bucketName} existed in MinIO before the emulator used it: its objects are kept, never emptied or deleted.`);
+      }
     }
     const pool = config.userPool;
     this.userPools.loadPool({
@@ -166,7 +198,7 @@ export class Stack implements AsyncDisposable {
       config,
       outputs: amplifyOutputsFor(config),
       roles,
-      warnings: roles.flatMap((r) => r.warnings),
+      warnings: [...roles.flatMap((r) => r.warnings), ...warnings],
     };
     this.apps.set(config.id, loaded);
     return loaded;
@@ -183,9 +215,18 @@ export class Stack implements AsyncDisposable {
     for (const bucket of app.config.buckets) {
       if (this.bucketOwners.get(bucket.bucketName) === id) {
         this.bucketOwners.delete(bucket.bucketName);
-        await this.admin.emptyBucket(bucket.bucketName);
+        if (await this.mayEmpty(bucket.bucketName)) await this.admin.emptyBucket(bucket.bucketName);
       }
     }
+  }
+
+  /**
+   * Whether the stack may delete a bucket's objects: always in the MinIO it started (its data is
+   * temporary); in someone else's MinIO only in buckets the emulator created there.
+   */
+  private async mayEmpty(bucketName: string): Promise<boolean> {
+    if (!(this.minio instanceof ExternalMinio)) return true;
+    return this.admin.isCreatedByEmulator(bucketName);
   }
 
   /** Where the transport sends AWS host names: this stack's emulator and MinIO ports. */
@@ -194,6 +235,12 @@ export class Stack implements AsyncDisposable {
   }
 
   async close(): Promise<void> {
+    if (this.minio instanceof ExternalMinio) {
+      // Someone else's MinIO keeps running: take back the canned policies this stack installed.
+      for (const app of this.apps.values()) {
+        for (const role of app.roles) await this.admin.removeCannedPolicy(role.policyName).catch(() => undefined);
+      }
+    }
     await Promise.allSettled([this.minio.stop(), this.closeEmulator()]);
   }
 

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadStackConfigFile, looksLikeStackConfig } from '../../emulator/config-file.js';
-import { Stack } from '../../emulator/stack.js';
+import { Stack, type StackOptions } from '../../emulator/stack.js';
 import { installNodeTransport } from '../../emulator/transport/node.js';
 import { planScenario } from '../../harness/runner/run.js';
 import { ScenarioSession } from '../../harness/runner/run-scenario.js';
@@ -22,6 +22,8 @@ export async function runUp(args: string[]): Promise<number> {
     port: { type: 'string' },
     host: { type: 'string' },
     outputs: { type: 'string' },
+    'minio-endpoint': { type: 'string' },
+    'advertise-url': { type: 'string' },
   } }));
   if (positionals.length !== 1) throw new UsageError('give exactly one scenario or stack config file: ase up scenarios/owners.yaml');
   const port = values.port === undefined ? 0 : Number(values.port);
@@ -36,7 +38,10 @@ export async function runUp(args: string[]): Promise<number> {
     return 1;
   }
   const config = isStackConfig ? await loadStackConfigFile(file) : undefined;
-  const stack = await Stack.start({ host: values.host ?? '127.0.0.1', port, onProgress: progressToStderr });
+  const stack = await Stack.start({
+    host: values.host ?? '127.0.0.1', port, onProgress: progressToStderr,
+    ...externalMinio(values['minio-endpoint'], values['advertise-url']),
+  });
   const transport = installNodeTransport(stack.transportTargets);
   let stopping = false;
   const stop = async () => {
@@ -72,6 +77,23 @@ export async function runUp(args: string[]): Promise<number> {
   });
   await stop();
   return 0;
+}
+
+/** `--minio-endpoint` (with MinIO's root credentials from the environment, never from argv) and `--advertise-url`. */
+function externalMinio(endpoint: string | undefined, advertisedUrl: string | undefined): Pick<StackOptions, 'minio' | 'advertisedUrl'> {
+  if (advertisedUrl !== undefined && !/^https?:\/\/[^/]+\/?$/.test(advertisedUrl)) {
+    throw new UsageError(`--advertise-url takes the emulator's origin as MinIO reaches it, like http://emulator:4566, not '${advertisedUrl}'`);
+  }
+  if (endpoint === undefined) {
+    if (advertisedUrl !== undefined) throw new UsageError('--advertise-url goes with --minio-endpoint (a MinIO the emulator starts reaches it over loopback)');
+    return {};
+  }
+  const rootUser = process.env.MINIO_ROOT_USER;
+  const rootPassword = process.env.MINIO_ROOT_PASSWORD;
+  if (!rootUser || !rootPassword) {
+    throw new UsageError(`--minio-endpoint ${endpoint}: set MINIO_ROOT_USER and MINIO_ROOT_PASSWORD to that MinIO's root credentials`);
+  }
+  return { minio: { endpoint, rootUser, rootPassword }, ...(advertisedUrl ? { advertisedUrl } : {}) };
 }
 
 function describeUp(

@@ -27,6 +27,12 @@ export class MinioAdminError extends Error {
   }
 }
 
+/** What the admin needs of a MinIO: a started one, or one someone else runs. */
+export type MinioRootTarget = Pick<StartedMinio, 'endpoint' | 'rootUser' | 'rootPassword' | 'signingRegion'>;
+
+/** The bucket tag that says "the emulator created this bucket" (so only such buckets are ever emptied). */
+export const OWNER_TAG = { key: 'created-by', value: 'amplify-storage-emulator' } as const;
+
 const ADMIN_PREFIX = '/minio/admin/v3';
 /** MinIO's own limit on a canned policy document. */
 const MAX_POLICY_BYTES = 20 * 1024;
@@ -42,10 +48,17 @@ export class MinioAdmin {
   readonly client: Client;
   private readonly accessKey: string;
   private readonly secretKey: string;
+  /** The credentials this admin signs with (MinIO's root user), for signed calls made elsewhere. */
+  get accessKeyId(): string {
+    return this.accessKey;
+  }
+  get secretAccessKey(): string {
+    return this.secretKey;
+  }
 
   private readonly dispatcher: Dispatcher | undefined;
 
-  constructor(target: StartedMinio | MinioAdminOptions, options: { dispatcher?: Dispatcher } = {}) {
+  constructor(target: MinioRootTarget | MinioAdminOptions, options: { dispatcher?: Dispatcher } = {}) {
     const opts: MinioAdminOptions = 'rootUser' in target
       ? { endpoint: target.endpoint, accessKey: target.rootUser, secretKey: target.rootPassword, region: target.signingRegion }
       : target;
@@ -129,14 +142,32 @@ export class MinioAdmin {
 
   // ------------------------------------------------------------------ buckets and objects
 
-  /** Creates the bucket unless it exists. */
-  async ensureBucket(name: string): Promise<void> {
-    if (await this.client.bucketExists(name)) return;
+  /** Creates the bucket unless it exists; true when this call created it. */
+  async ensureBucket(name: string): Promise<boolean> {
+    if (await this.client.bucketExists(name)) return false;
     try {
       await this.client.makeBucket(name, this.region);
+      return true;
     } catch (err) {
       const code = (err as { code?: string }).code;
-      if (code === 'BucketAlreadyOwnedByYou' || code === 'BucketAlreadyExists') return;
+      if (code === 'BucketAlreadyOwnedByYou' || code === 'BucketAlreadyExists') return false;
+      throw err;
+    }
+  }
+
+  /** Tags a bucket the emulator created with {@link OWNER_TAG}. */
+  async markCreatedByEmulator(name: string): Promise<void> {
+    await this.client.setBucketTagging(name, { [OWNER_TAG.key]: OWNER_TAG.value });
+  }
+
+  /** Whether the bucket carries {@link OWNER_TAG} (an untagged bucket answers NoSuchTagSet). */
+  async isCreatedByEmulator(name: string): Promise<boolean> {
+    try {
+      const tags = await this.client.getBucketTagging(name);
+      return tags.some((t) => t.Key === OWNER_TAG.key && t.Value === OWNER_TAG.value);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'NoSuchTagSet' || code === 'NoSuchBucket') return false;
       throw err;
     }
   }
