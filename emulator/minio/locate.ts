@@ -3,10 +3,11 @@ import { constants as fsConstants } from 'node:fs';
 import { access, chmod, link, mkdir, mkdtemp, open, readFile, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { homedir, hostname, tmpdir } from 'node:os';
-import { delimiter, isAbsolute, join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { MINIO_MIN_GO, MINIO_MODULE, MINIO_VERSION } from './version.js';
 import { isAlive } from './process.js';
+import { userCacheDir } from '../cache-home.js';
 
 /** Where a MinIO server binary was found. */
 export type MinioSource = 'env' | 'path' | 'cache';
@@ -54,11 +55,7 @@ export class MinioBuildError extends Error {
 
 /** `${XDG_CACHE_HOME:-~/.cache}/amplify-storage-emulator/minio/<version>` */
 export function minioCacheDir(options: LocateOptions = {}): string {
-  const env = options.env ?? process.env;
-  const cacheHome = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)
-    ? env.XDG_CACHE_HOME
-    : join(env.HOME || homedir(), '.cache');
-  return join(cacheHome, 'amplify-storage-emulator', 'minio', options.version ?? MINIO_VERSION);
+  return join(userCacheDir(options.env ?? process.env), 'minio', options.version ?? MINIO_VERSION);
 }
 
 /** The path the cached binary for `options.version` has (whether or not it exists). */

@@ -1,0 +1,128 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BackendError, locateBackend, synthesizeBackend, synthesizeBackends } from './index.js';
+
+const APP = resolve('test/fixtures/amplify-app');
+const BROKEN = resolve('test/fixtures/amplify-broken');
+const SYNTH_TIMEOUT = 240_000;
+
+let scratch: string;
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'ase-synth-test-'));
+});
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+async function backendError(run: Promise<unknown>): Promise<BackendError> {
+  const error = await run.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(BackendError);
+  return error as BackendError;
+}
+
+describe('locateBackend', () => {
+  it('takes the app folder, its amplify/ folder or backend.ts itself', () => {
+    const expected = { backendFile: join(APP, 'amplify/backend.ts'), amplifyDir: join(APP, 'amplify'), appRoot: APP };
+    expect(locateBackend(APP)).toEqual(expected);
+    expect(locateBackend(join(APP, 'amplify'))).toEqual(expected);
+    expect(locateBackend(join(APP, 'amplify/backend.ts'))).toEqual(expected);
+  });
+
+  it('says where it looked when there is no backend', () => {
+    expect(() => locateBackend(join(APP, 'nope'))).toThrow(/no such file or folder; point at your app's amplify\/ folder/);
+    expect(() => locateBackend(join(APP, 'amplify/auth'))).toThrow(/no backend\.ts here or in .*amplify\/auth\/amplify/);
+  });
+});
+
+describe('synthesizeBackend', () => {
+  it('synthesizes the app offline with the three ampx context values, then serves it from the cache', async () => {
+    const cacheDir = join(scratch, 'cache');
+    const cold = await synthesizeBackend(APP, { cacheDir });
+    expect(cold.cached).toBe(false);
+    expect(cold.context).toEqual({
+      'amplify-backend-namespace': 'ase-docs-app',
+      'amplify-backend-name': 'emulator',
+      'amplify-backend-type': 'sandbox',
+    });
+    expect(cold.packages['@aws-amplify/backend']).toBe('1.25.1');
+    expect(cold.packages['aws-cdk-lib']).toBe('2.276.0');
+    const manifest = JSON.parse(readFileSync(join(cold.assemblyDir, 'manifest.json'), 'utf8')) as { artifacts: Record<string, { type: string; properties?: { templateFile?: string } }> };
+    const stacks = Object.entries(manifest.artifacts).filter(([, a]) => a.type === 'aws:cloudformation:stack');
+    expect(stacks.map(([name]) => name)).toEqual([expect.stringMatching(/^amplify-asedocsapp-emulator-sandbox-[0-9a-f]{10}$/)]);
+    const templates = readdirSync(cold.assemblyDir).filter((f) => f.endsWith('.template.json'));
+    expect(templates.filter((f) => f.endsWith('.nested.template.json'))).toHaveLength(2); // auth, custom-bucket-stack
+    const root = JSON.parse(readFileSync(join(cold.assemblyDir, stacks[0]![1].properties!.templateFile!), 'utf8')) as { Resources: Record<string, { Type: string }> };
+    expect(Object.values(root.Resources).filter((r) => r.Type === 'AWS::IAM::Policy')).toHaveLength(7);
+
+    const warm = await synthesizeBackend(join(APP, 'amplify'), { cacheDir });
+    expect(warm).toMatchObject({ cached: true, assemblyDir: cold.assemblyDir, key: cold.key });
+    // Only the finished assembly is left in the cache: no temporary folders.
+    expect(readdirSync(cacheDir)).toEqual([cold.key.slice(0, 32)]);
+  }, SYNTH_TIMEOUT);
+
+  it('keys the cache by the backend files: an edit synthesizes again', async () => {
+    const app = join(scratch, 'edited');
+    await cp(APP, app, { recursive: true });
+    // Outside the repository the app needs its own node_modules: link the repository's.
+    await cpLink(app);
+    const cacheDir = join(scratch, 'cache-edit');
+    const first = await synthesizeBackend(app, { cacheDir });
+    const auth = join(app, 'amplify/auth/resource.ts');
+    await writeFile(auth, readFileSync(auth, 'utf8').replace("groups: ['admin', 'editors']", "groups: ['admin', 'editors', 'viewers']"));
+    const second = await synthesizeBackend(app, { cacheDir });
+    expect(second.cached).toBe(false);
+    expect(second.key).not.toBe(first.key);
+    const nested = readdirSync(second.assemblyDir).find((f) => f.includes('auth') && f.endsWith('.nested.template.json'))!;
+    expect(readFileSync(join(second.assemblyDir, nested), 'utf8')).toContain('viewers');
+  }, SYNTH_TIMEOUT);
+
+  it('gives one readable error with the synthesizer\'s own message and where in the app it was thrown', async () => {
+    const error = await backendError(synthesizeBackend(BROKEN, { cache: false }));
+    expect(error.code).toBe('synth-failed');
+    expect(error.message).toMatch(/amplify-broken\/amplify\/backend\.ts did not synthesize: TypeError: Cannot read properties of undefined \(reading 'role'\)/);
+    expect(error.message).toMatch(/\n {2}at .*amplify-broken\/amplify\/backend\.ts:8:\d+$/);
+    expect(error.message).not.toMatch(/node_modules|node:internal/);
+  }, SYNTH_TIMEOUT);
+
+  it('passes on Amplify\'s own error and its fix', async () => {
+    const app = join(scratch, 'two-auths');
+    await cp(APP, app, { recursive: true });
+    await cpLink(app);
+    await writeFile(join(app, 'amplify/backend.ts'), [
+      "import { defineAuth, defineBackend } from '@aws-amplify/backend';",
+      "import { auth } from './auth/resource';",
+      'defineBackend({ auth, other: defineAuth({ loginWith: { email: true } }) });',
+      '',
+    ].join('\n'));
+    const error = await backendError(synthesizeBackend(app, { cache: false }));
+    expect(error.message).toMatch(/did not synthesize: MultipleSingletonResourcesError: Multiple `defineAuth` or `referenceAuth` calls are not allowed/);
+    expect(error.message).toMatch(/\n {2}fix: Remove all but one `defineAuth` or `referenceAuth` call$/);
+  }, SYNTH_TIMEOUT);
+
+  it('names every package the app has not installed, with the command that installs them', async () => {
+    const app = join(scratch, 'bare');
+    await cp(join(APP, 'amplify'), join(app, 'amplify'), { recursive: true });
+    const error = await backendError(synthesizeBackend(app));
+    expect(error.code).toBe('missing-package');
+    expect(error.message).toContain('@aws-amplify/backend, aws-cdk-lib and constructs are not installed for this app');
+    expect(error.message).toContain('npm install --save-dev @aws-amplify/backend aws-cdk-lib constructs');
+  });
+
+  it('removes a temporary assembly on dispose', async () => {
+    const [result, failed] = await synthesizeBackends([APP, BROKEN], { cache: false });
+    expect(failed!.error?.code).toBe('synth-failed');
+    const dir = result!.backend!.assemblyDir;
+    expect(existsSync(join(dir, 'manifest.json'))).toBe(true);
+    await result!.backend!.dispose();
+    expect(existsSync(dir)).toBe(false);
+  }, SYNTH_TIMEOUT);
+});
+
+/** node_modules for a copy of the fixture outside the repository: a link to the repository's. */
+async function cpLink(app: string): Promise<void> {
+  const { symlink } = await import('node:fs/promises');
+  await symlink(resolve('node_modules'), join(app, 'node_modules'), 'dir');
+}
