@@ -1,39 +1,72 @@
 /**
- * Runs in the child process that synthesizes one backend: imports the app's backend program
- * (`argv[2]`, CDK_OUTDIR and CDK_CONTEXT_JSON already set), asks an Amplify backend to synthesize
- * as ampx's toolkit does (the `amplifySynth` message), and writes any error as JSON to `argv[3]`
- * so the parent can show the synthesizer's own message instead of a stack trace.
- * Plain CDK apps synthesize on exit by themselves (CDK_OUTDIR makes aws-cdk-lib's App auto-synth).
+ * The child process that synthesizes backends. `argv[2]` is a JSON job file:
+ * `{ tsxApi, jobs: [{ backendFile, appRoot, outDir, context }] }`. For each job in turn it enters
+ * appRoot, sets CDK_OUTDIR and CDK_CONTEXT_JSON, and imports the backend program in a tsx
+ * namespace of its own: a fresh instance of every ES module it loads, so Amplify's
+ * one-defineAuth-per-backend singletons start over, while aws-cdk-lib (CommonJS) loads once.
+ * Then it asks an Amplify backend to synthesize as ampx's toolkit does (the `amplifySynth`
+ * message). Plain CDK apps synthesize on exit by themselves (CDK_OUTDIR makes aws-cdk-lib's App
+ * auto-synthesize).
+ *
+ * It reports on file descriptor 3, one JSON line per job: `{ index, ok: true }` or
+ * `{ index, ok: false, error: { name, message, resolution?, stack? } }`.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
-const [backendFile, errorFile] = process.argv.slice(2) as [string, string];
-
+interface Job { backendFile: string; appRoot: string; outDir: string; context: Record<string, string> }
 interface ChildError { name: string; message: string; resolution?: string; stack?: string }
+interface TsxApi { register(options: { namespace: string }): { import(specifier: string, parent: string): Promise<unknown>; unregister(): Promise<void> } }
 
-function report(error: unknown): never {
+const { tsxApi, jobs } = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as { tsxApi: string; jobs: Job[] };
+const REPORT_FD = 3;
+let current = -1;
+const reported = new Set<number>();
+
+function send(message: object): void {
+  writeSync(REPORT_FD, `${JSON.stringify(message)}\n`);
+}
+
+function describe(error: unknown): ChildError {
   const e = error instanceof Error ? error : new Error(String(error));
   const resolution = (e as { resolution?: unknown }).resolution;
-  const out: ChildError = {
-    name: (e as { code?: unknown }).code && e.name === 'Error' ? String((e as { code?: unknown }).code) : e.name,
+  return {
+    name: e.name,
     message: e.message,
     ...(typeof resolution === 'string' ? { resolution } : {}),
     ...(e.stack ? { stack: e.stack } : {}),
   };
+}
+
+function fail(index: number, error: unknown): void {
+  if (index < 0 || reported.has(index)) return;
+  reported.add(index);
+  send({ index, ok: false, error: describe(error) });
+}
+
+// An error thrown later by a backend's own callbacks belongs to the backend being synthesized.
+process.on('uncaughtException', (error) => fail(current, error));
+process.on('unhandledRejection', (error) => fail(current, error));
+
+const { register } = await import(tsxApi) as TsxApi;
+for (const [index, job] of jobs.entries()) {
+  current = index;
+  // As under ampx, the program runs from the app's folder (some read files relative to it).
+  process.chdir(job.appRoot);
+  process.env.CDK_OUTDIR = job.outDir;
+  process.env.CDK_CONTEXT_JSON = JSON.stringify(job.context);
+  const scope = register({ namespace: `ase-synth-${index}` });
   try {
-    writeFileSync(errorFile, JSON.stringify(out));
+    await scope.import(pathToFileURL(job.backendFile).href, import.meta.url);
+    (process as NodeJS.EventEmitter).emit('message', 'amplifySynth');
+    if (!reported.has(index)) {
+      reported.add(index);
+      send({ index, ok: true });
+    }
+  } catch (error) {
+    fail(index, error);
   } finally {
-    process.exit(1);
+    await scope.unregister();
   }
 }
-
-process.on('uncaughtException', report);
-process.on('unhandledRejection', report);
-
-try {
-  await import(pathToFileURL(backendFile).href);
-  (process as NodeJS.EventEmitter).emit('message', 'amplifySynth');
-} catch (error) {
-  report(error);
-}
+current = -1;

@@ -111,13 +111,45 @@ describe('synthesizeBackend', () => {
     expect(error.message).toContain('npm install --save-dev @aws-amplify/backend aws-cdk-lib constructs');
   });
 
-  it('removes a temporary assembly on dispose', async () => {
-    const [result, failed] = await synthesizeBackends([APP, BROKEN], { cache: false });
-    expect(failed!.error?.code).toBe('synth-failed');
-    const dir = result!.backend!.assemblyDir;
-    expect(existsSync(join(dir, 'manifest.json'))).toBe(true);
-    await result!.backend!.dispose();
+  it('synthesizes many apps in one child each after the first, isolating those that fail or exit', async () => {
+    const variant = async (name: string, backend?: string) => {
+      const app = join(scratch, name);
+      await cp(APP, app, { recursive: true });
+      await cpLink(app);
+      if (backend) await writeFile(join(app, 'amplify/backend.ts'), backend);
+      return app;
+    };
+    const twoGroups = await variant('batch-a');
+    const exits = await variant('batch-exit', "import { defineBackend } from '@aws-amplify/backend';\nprocess.exit(3);\ndefineBackend({});\n");
+    const threeGroups = await variant('batch-b');
+    const auth = join(threeGroups, 'amplify/auth/resource.ts');
+    await writeFile(auth, readFileSync(auth, 'utf8').replace("'editors']", "'editors', 'viewers']"));
+
+    const results = await synthesizeBackends([twoGroups, BROKEN, exits, threeGroups, twoGroups], { cache: false, concurrency: 1 });
+    expect(results.map((r) => r.error?.code ?? 'ok')).toEqual(['ok', 'synth-failed', 'synth-failed', 'ok', 'ok']);
+    expect(results[1]!.error!.message).toContain("Cannot read properties of undefined (reading 'role')");
+    expect(results[2]!.error!.message).toMatch(/batch-exit\/amplify\/backend\.ts did not synthesize \(the program exited with code 3\)/);
+    // Each app its own module instances: the second app's extra group is its own, not a duplicate.
+    const authTemplate = (dir: string) => readFileSync(join(dir, readdirSync(dir).find((f) => f.includes('auth') && f.endsWith('.nested.template.json'))!), 'utf8');
+    expect(authTemplate(results[0]!.backend!.assemblyDir)).not.toContain('viewers');
+    expect(authTemplate(results[3]!.backend!.assemblyDir)).toContain('viewers');
+    // The same app twice is synthesized once.
+    expect(results[4]!.backend!.assemblyDir).toBe(results[0]!.backend!.assemblyDir);
+
+    const dir = results[0]!.backend!.assemblyDir;
+    await results[0]!.backend!.dispose();
+    await results[3]!.backend!.dispose();
     expect(existsSync(dir)).toBe(false);
+  }, SYNTH_TIMEOUT);
+
+  it('stops a backend that never finishes', async () => {
+    const app = join(scratch, 'hangs');
+    await cp(join(APP, 'amplify'), join(app, 'amplify'), { recursive: true });
+    await cpLink(app);
+    await writeFile(join(app, 'amplify/backend.ts'), 'await new Promise(() => setInterval(() => undefined, 1000));\n');
+    const error = await backendError(synthesizeBackend(app, { cache: false, timeoutMs: 15_000 }));
+    expect(error.code).toBe('synth-timeout');
+    expect(error.message).toMatch(/hangs\/amplify\/backend\.ts did not finish synthesizing within 15 s/);
   }, SYNTH_TIMEOUT);
 });
 
