@@ -3,11 +3,10 @@ import { constants as fsConstants } from 'node:fs';
 import { access, chmod, link, mkdir, mkdtemp, open, readFile, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { homedir, hostname, tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, isAbsolute, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { MINIO_MIN_GO, MINIO_MODULE, MINIO_VERSION } from './version.js';
 import { isAlive } from './process.js';
-import { userCacheDir } from '../cache-home.js';
 
 /** Where a MinIO server binary was found. */
 export type MinioSource = 'env' | 'path' | 'cache';
@@ -51,6 +50,17 @@ export class MinioBuildError extends Error {
   constructor(message: string, readonly outputTail: string[]) {
     super(message);
   }
+}
+
+/**
+ * The per-user cache of this tool, `${XDG_CACHE_HOME:-~/.cache}/amplify-storage-emulator`: the
+ * MinIO build here, synthesized backends (harness/backend) beside it.
+ */
+export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const cacheHome = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)
+    ? env.XDG_CACHE_HOME
+    : join(env.HOME || homedir(), '.cache');
+  return join(cacheHome, 'amplify-storage-emulator');
 }
 
 /** `${XDG_CACHE_HOME:-~/.cache}/amplify-storage-emulator/minio/<version>` */

@@ -8,7 +8,7 @@ import { basename, isAbsolute, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { userCacheDir } from '../../emulator/cache-home.js';
+import { userCacheDir } from '../../emulator/minio/locate.js';
 import { backendCacheKey } from './cache-key.js';
 import { BackendError } from './errors.js';
 import { locateBackend, resolveAppPackages, resolvePackage, type BackendLocation, type ResolvedPackage } from './locate.js';
