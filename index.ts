@@ -15,5 +15,6 @@ export { loadScenarioFile } from './harness/scenario/load.js';
 export type * from './harness/scenario/types.js';
 export type * from './harness/results.js';
 export type { Reporter } from './harness/reporters/types.js';
+export { findResultsFiles, mergeRunSummaries, readRunResults, replayRun, MergeError } from './harness/reporters/merge.js';
 export { ExternalMinioError, type ExternalMinioOptions } from './emulator/minio/external.js';
 export { minioSettingsForEmulator } from './emulator/minio/trust.js';

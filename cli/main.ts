@@ -1,8 +1,5 @@
-import { runDoctor } from './commands/doctor.js';
-import { runPolicies } from './commands/policies.js';
-import { runSetup } from './commands/setup.js';
-import { runTest } from './commands/test.js';
-import { runUp } from './commands/up.js';
+// Each command's module is loaded when it runs, so `ase doctor` or `ase --help` never loads the
+// stack, the harness or aws-amplify.
 
 const HELP = `amplify-storage-emulator (ase): test Amplify Storage access rules locally, against a real S3 server
 
@@ -13,6 +10,9 @@ Usage:
       --filter <text>      only cases whose title, scenario or file contains text (or /regex/)
       --derive             add the cases implied by each bucket's paths map (drift check)
       --concurrency <n>    scenarios at once (default: number of cores)
+      --shard <i/n>        run shard i of n (files balanced by case count, the same split on every machine)
+  ase merge-reports <folders or results.json...>   join the json results of shards into one run's reports
+      --reporter <name>    as for ase test (default pretty); --out <dir|file> as for ase test
   ase up <scenario.yaml | stack.json>     start the stack for local development (Ctrl-C stops it)
       --port <n>           emulator port (default 0: a free one)
       --host <addr>        interface to bind (default 127.0.0.1)
@@ -33,15 +33,17 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'test':
-        return await runTest(rest);
+        return await (await import('./commands/test.js')).runTest(rest);
+      case 'merge-reports':
+        return await (await import('./commands/merge-reports.js')).runMergeReports(rest);
       case 'up':
-        return await runUp(rest);
+        return await (await import('./commands/up.js')).runUp(rest);
       case 'policies':
-        return await runPolicies(rest);
+        return await (await import('./commands/policies.js')).runPolicies(rest);
       case 'doctor':
-        return await runDoctor(rest);
+        return await (await import('./commands/doctor.js')).runDoctor(rest);
       case 'setup':
-        return await runSetup(rest);
+        return await (await import('./commands/setup.js')).runSetup(rest);
       case undefined:
       case '-h':
       case '--help':

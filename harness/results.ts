@@ -1,3 +1,4 @@
+import type { ScenarioActor } from './reporters/types.js';
 import type { Expectation, Outcome, StorageOp } from './scenario/types.js';
 
 /** What the client returned for one case, classified. */
@@ -55,6 +56,34 @@ export interface ScenarioResult {
   error?: string;
   /** Policy compiler warnings and similar notes. */
   warnings: string[];
+  /** Who may act in the scenario (guest first), with their groups: reports show them. */
+  actors?: ScenarioActor[];
+  /** Friendly name of the scenario's default bucket. */
+  defaultBucket?: string;
+  /** Where the scenario's time went (see {@link ScenarioTiming}). */
+  timing?: ScenarioTiming;
+}
+
+/**
+ * Where a scenario's wall time went, in ms. Sign-ins start as soon as the app is loaded and run
+ * while the objects are written, so `setupMs` and `signInMs` overlap: `setupMs` is loading the
+ * app (pools, policies, buckets) and writing objects, `signInMs` is from the first sign-in
+ * starting to the last one done; the cases start once both are done.
+ */
+export interface ScenarioTiming {
+  setupMs: number;
+  signInMs: number;
+  /** Users signed in (one sign-in per user, reused by all of their cases). */
+  signIns: number;
+  casesMs: number;
+  /** Unloading the app and emptying its buckets. */
+  teardownMs: number;
+}
+
+/** Which slice of a sharded run this was (`ase test --shard index/count`). */
+export interface RunShard {
+  index: number;
+  count: number;
 }
 
 export interface RunSummary {
@@ -65,4 +94,8 @@ export interface RunSummary {
   errored: number;
   durationMs: number;
   startedAt: string;
+  /** Set when the run was one shard of a sharded run. */
+  shard?: RunShard;
+  /** Set on a merged report (`ase merge-reports`): the shards it joins, in order. */
+  shards?: RunShard[];
 }

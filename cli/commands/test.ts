@@ -1,6 +1,7 @@
 import { Stack } from '../../emulator/stack.js';
 import { createReporters } from '../../harness/reporters/index.js';
-import { runScenarios } from '../../harness/runner/run.js';
+import { planRun, reportEmptyRun, runScenarios } from '../../harness/runner/run.js';
+import { parseShard, type Shard } from '../../harness/runner/shard.js';
 import { loadScenarioFiles } from '../../harness/scenario/load-many.js';
 import { expandScenarioArgs } from '../../harness/scenario/files.js';
 import { parseArgs } from 'node:util';
@@ -15,10 +16,19 @@ export async function runTest(args: string[]): Promise<number> {
     filter: { type: 'string' },
     derive: { type: 'boolean' },
     concurrency: { type: 'string' },
+    shard: { type: 'string' },
   } }));
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
     throw new UsageError(`--concurrency takes a whole number ≥ 1, not '${values.concurrency}'`);
+  }
+  let shard: Shard | undefined;
+  if (values.shard !== undefined) {
+    try {
+      shard = parseShard(values.shard);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
   }
   const reporterNames = values.reporter && values.reporter.length > 0 ? values.reporter : ['pretty'];
   let reporter;
@@ -43,13 +53,25 @@ export async function runTest(args: string[]): Promise<number> {
     return 1;
   }
 
+  const selection = {
+    ...(values.filter !== undefined ? { filter: values.filter } : {}),
+    ...(values.derive ? { derive: true } : {}),
+    ...(shard ? { shard } : {}),
+  };
+  if (shard && planRun(loaded.scenarios, selection).length === 0) {
+    // More shards than files with cases: this one has nothing to do, which is not a failure.
+    await reportEmptyRun(reporter, shard);
+    process.stdout.write(`Shard ${shard.index}/${shard.count} got no scenario files (${loaded.scenarios.length} for ${shard.count} shards); nothing to run.\n`);
+    if (!reporterNames.includes('pretty')) process.stdout.write('0 passed, 0 failed\n');
+    return 0;
+  }
+
   const stack = await Stack.start({ onProgress: progressToStderr });
   try {
     const summary = await runScenarios(loaded.scenarios, {
       stack,
       reporter,
-      ...(values.filter !== undefined ? { filter: values.filter } : {}),
-      ...(values.derive ? { derive: true } : {}),
+      ...selection,
       ...(concurrency !== undefined ? { concurrency } : {}),
     });
     if (summary.passed + summary.failed === 0) {

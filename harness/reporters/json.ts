@@ -31,8 +31,8 @@ export class JsonReporter implements Reporter {
   }
 }
 
-const RUN_KEYS = ['startedAt', 'durationMs', 'passed', 'failed', 'errored', 'scenarios'] as const;
-const SCENARIO_KEYS = ['name', 'file', 'durationMs', 'error', 'warnings', 'cases'] as const;
+const RUN_KEYS = ['startedAt', 'durationMs', 'passed', 'failed', 'errored', 'shard', 'shards', 'scenarios'] as const;
+const SCENARIO_KEYS = ['name', 'file', 'durationMs', 'timing', 'error', 'warnings', 'actors', 'defaultBucket', 'cases'] as const;
 const CASE_KEYS = [
   'scenario', 'file', 'line', 'index', 'title', 'status', 'actor', 'op', 'bucket', 'from', 'path',
   'expected', 'observed', 'reasons', 'role', 'decidingRequest', 'derived', 'durationMs',

@@ -4,11 +4,12 @@ import { performance } from 'node:perf_hooks';
 import type { Stack } from '../../emulator/stack.js';
 import { deriveCases } from '../derive/index.js';
 import type { Reporter } from '../reporters/types.js';
-import type { RunSummary, ScenarioResult } from '../results.js';
+import type { RunShard, RunSummary, ScenarioResult } from '../results.js';
 import type { Scenario, ScenarioCase, ScenarioObject } from '../scenario/types.js';
 import { inProcessClient, runScenario, type ClientHalf, type ScenarioPlan } from './run-scenario.js';
 import { ClientWorkerPool, clientWorkersAvailable } from './client-workers.js';
 import { RecordingDispatcher } from './request-recorder.js';
+import { selectShard } from './shard.js';
 import { createStackDispatcher } from '../../emulator/transport/node.js';
 import { getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 
@@ -28,6 +29,8 @@ export interface RunOptions {
    * this thread serves the emulator. Default: on when running compiled (dist/), off from sources.
    */
   threads?: boolean;
+  /** Run only this shard's files (see shard.ts: balanced by case count, the same on every machine). */
+  shard?: RunShard;
 }
 
 export function caseFilter(filter: string | undefined): (text: string) => boolean {
@@ -62,6 +65,25 @@ export function planScenario(scenario: Scenario, options: Pick<RunOptions, 'filt
   return { scenario, cases, users, objects, derivedObjects, notes };
 }
 
+/** The scenarios a run will run, planned: those with cases (when filtered), of its shard only. */
+export function planRun(scenarios: Scenario[], options: Pick<RunOptions, 'filter' | 'derive' | 'shard'> = {}): ScenarioPlan[] {
+  const plans = scenarios.map((s) => planScenario(s, options)).filter((p) => p.cases.length > 0 || !options.filter);
+  if (!options.shard) return plans;
+  return selectShard(plans.map((plan) => ({ file: plan.scenario.file, cases: plan.cases.length, plan })), options.shard).map((s) => s.plan);
+}
+
+/**
+ * A run with nothing to run (a shard that got no files): the reporters still write their
+ * (empty) reports, so a merge finds every shard's results.
+ */
+export async function reportEmptyRun(reporter: Reporter, shard?: RunShard): Promise<RunSummary> {
+  const startedAt = new Date().toISOString();
+  await reporter.onRunStart?.({ files: [], startedAt });
+  const summary: RunSummary = { scenarios: [], passed: 0, failed: 0, errored: 0, durationMs: 0, startedAt, ...(shard ? { shard: { ...shard } } : {}) };
+  await reporter.onRunEnd?.(summary);
+  return summary;
+}
+
 /**
  * Runs scenarios on one stack. Cases of a scenario run in order; scenarios run concurrently
  * (each has its own pools, users and policies), except that two scenarios naming the same S3
@@ -71,14 +93,15 @@ export async function runScenarios(scenarios: Scenario[], options: RunOptions): 
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const reporter = options.reporter ?? {};
-  await reporter.onRunStart?.({ files: scenarios.map((s) => s.file), startedAt });
+  const plans = planRun(scenarios, options);
+  await reporter.onRunStart?.({ files: plans.map((p) => p.scenario.file), startedAt });
 
   const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
   if (options.threads ?? clientWorkersAvailable()) {
     // Each worker routes its own client's traffic to the stack.
     const pool = new ClientWorkerPool(concurrency, options.stack.transportTargets);
     try {
-      return await runPlans(scenarios, options, reporter, startedAt, started, concurrency, () => pool.acquire());
+      return await runPlans(plans, options, reporter, startedAt, started, concurrency, () => pool.acquire());
     } finally {
       await pool.close();
     }
@@ -89,7 +112,7 @@ export async function runScenarios(scenarios: Scenario[], options: RunOptions): 
   const dispatcher = new RecordingDispatcher(createStackDispatcher(options.stack.transportTargets));
   setGlobalDispatcher(dispatcher);
   try {
-    return await runPlans(scenarios, options, reporter, startedAt, started, concurrency, () => ({ client: inProcessClient(), release: () => {} }));
+    return await runPlans(plans, options, reporter, startedAt, started, concurrency, () => ({ client: inProcessClient(), release: () => {} }));
   } finally {
     setGlobalDispatcher(previousDispatcher);
     await dispatcher.close().catch(() => undefined);
@@ -97,7 +120,7 @@ export async function runScenarios(scenarios: Scenario[], options: RunOptions): 
 }
 
 async function runPlans(
-  scenarios: Scenario[],
+  plans: ScenarioPlan[],
   options: RunOptions,
   reporter: Reporter,
   startedAt: string,
@@ -105,7 +128,6 @@ async function runPlans(
   concurrency: number,
   acquireClient: () => { client: ClientHalf; release: () => void },
 ): Promise<RunSummary> {
-  const plans = scenarios.map((s) => planScenario(s, options)).filter((p) => p.cases.length > 0 || !options.filter);
   const results: ScenarioResult[] = new Array(plans.length);
   const busyBuckets = new Set<string>();
   const runId = randomBytes(2).toString('hex');
@@ -126,12 +148,14 @@ async function runPlans(
     const buckets = bucketsOf(plan);
     buckets.forEach((b) => busyBuckets.add(b));
     const task = (async () => {
+      const actors = [{ name: 'guest', groups: [] }, ...plan.users.map((u) => ({ name: u.name, groups: [...u.groups] }))];
+      const defaultBucket = plan.scenario.buckets.find((b) => b.default)?.name ?? plan.scenario.buckets[0]?.name;
       await reporter.onScenarioStart?.({
         name: plan.scenario.name,
         file: plan.scenario.file,
         caseCount: plan.cases.length,
-        actors: [{ name: 'guest', groups: [] }, ...plan.users.map((u) => ({ name: u.name, groups: u.groups }))],
-        defaultBucket: plan.scenario.buckets.find((b) => b.default)?.name ?? plan.scenario.buckets[0]?.name,
+        actors,
+        ...(defaultBucket !== undefined ? { defaultBucket } : {}),
       });
       const { client, release } = acquireClient();
       try {
@@ -141,7 +165,8 @@ async function runPlans(
       } finally {
         release();
       }
-      const result = results[index]!;
+      // What the reports show about the scenario travels with its result (so the JSON can be re-rendered).
+      const result = Object.assign(results[index]!, { actors, ...(defaultBucket !== undefined ? { defaultBucket } : {}) });
       await reporter.onScenarioEnd?.(result);
     })().finally(() => {
       buckets.forEach((b) => busyBuckets.delete(b));
@@ -161,6 +186,7 @@ async function runPlans(
     errored,
     durationMs: performance.now() - started,
     startedAt,
+    ...(options.shard ? { shard: { ...options.shard } } : {}),
   };
   await reporter.onRunEnd?.(summary);
   return summary;
