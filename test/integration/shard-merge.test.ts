@@ -21,10 +21,11 @@ const decisions = (s: RunSummary) => s.scenarios.flatMap((x) => x.cases.map((c) 
 const WAIT = 240_000;
 const cli = new CliRuns(3);
 beforeAll(() => {
-  cli.start('whole', ['test', ...FILES, '--reporter', 'json', '--out', `${dir('whole')}/`]);
-  for (const i of [1, 2]) cli.start(`shard${i}`, ['test', ...FILES, '--shard', `${i}/2`, '--reporter', 'json', '--out', `${dir(`shards/reports-${i}`)}/`]);
-  cli.start('empty', ['test', FILES[3]!, '--shard', '3/3', '--reporter', 'json', '--out', `${dir('empty')}/`]);
-  cli.start('bad-shard', ['test', FILES[0]!, '--shard', '3/2']);
+  const slow = { timeoutMs: WAIT };
+  cli.start('whole', ['test', ...FILES, '--reporter', 'json', '--out', `${dir('whole')}/`], slow);
+  for (const i of [1, 2]) cli.start(`shard${i}`, ['test', ...FILES, '--shard', `${i}/2`, '--reporter', 'json', '--out', `${dir(`shards/reports-${i}`)}/`], slow);
+  cli.start('empty', ['test', FILES[3]!, '--shard', '3/3', '--reporter', 'json', '--out', `${dir('empty')}/`], slow);
+  cli.start('bad-shard', ['test', FILES[0]!, '--shard', '3/2'], slow);
 });
 afterAll(async () => {
   await cli.settle();
