@@ -2,7 +2,9 @@
  * amplify-storage-emulator: a local emulator and contract-test harness for Amplify Storage with
  * your own S3 bucket. See README.md.
  */
-export { Stack, type StackOptions, type LoadedApp, type LoadedRole } from './emulator/stack.js';
+export { Stack, type StackOptions, type StackEndpoints, type LoadedApp, type LoadedRole } from './emulator/stack.js';
+export { userPoolAdminClient, type AdminEndpoint } from './emulator/admin-client.js';
+export type { AdminCredentials } from './emulator/credentials/admin.js';
 export type * from './emulator/config.js';
 export { loadStackConfigFile, StackConfigError } from './emulator/config-file.js';
 export { amplifyOutputsFor, type AmplifyOutputs } from './emulator/outputs.js';

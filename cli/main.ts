@@ -15,11 +15,12 @@ Usage:
       --reporter <name>    as for ase test (default pretty); --out <dir|file> as for ase test
   ase up <scenario.yaml | stack.json>     start the stack for local development (Ctrl-C stops it)
       --port <n>           emulator port (default 0: a free one)
-      --host <addr>        interface to bind (default 127.0.0.1)
+      --host <addr>        also serve on this interface (default 127.0.0.1 only; others get a warning)
       --outputs <file>     where to write the app's amplify_outputs.json (default: amplify_outputs.emulator.json)
       --minio-endpoint <url>  use a MinIO the emulator does not start (root credentials from
                            MINIO_ROOT_USER / MINIO_ROOT_PASSWORD; see docker/README.md)
       --advertise-url <url>   the emulator's URL as that MinIO reaches it (default http://127.0.0.1:<port>)
+      --state-dir <dir>    where the admin credentials are written, mode 0600 (default: .ase)
   ase policies <scenario.yaml>            print the role policies the stack enforces, as given or generated,
                                           and as compiled for MinIO with the compiler's warnings
   ase doctor                              say what is installed (Go, MinIO, Docker) and what is missing

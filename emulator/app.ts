@@ -5,19 +5,22 @@ import { cognitoIdentityService } from './cognito-identity/index.js';
 import type { IdentityPoolStore } from './cognito-identity/store.js';
 import { cognitoIdpService, registerUserPoolWellKnown } from './cognito-idp/index.js';
 import type { UserPoolStore } from './cognito-idp/store.js';
-import type { CredentialVendor, SessionRegistry } from './credentials/vendor.js';
-import type { SigningKeys } from './keys.js';
+import type { CallerAuthenticator } from './credentials/callers.js';
+import type { CredentialVendor } from './credentials/vendor.js';
+import type { StackKeys } from './keys.js';
 import { registerMinioOidc } from './oidc/plugin.js';
 import { FORM_CONTENT_TYPE, handleQueryRequest, isQueryRequest } from './sts/query-protocol.js';
 import { stsService } from './sts/index.js';
 
 export interface EmulatorServices {
   clock: Clock;
-  keys: SigningKeys;
+  /** One private key per issuer: user pools, the identity pool's OpenID tokens, MinIO's web identities. */
+  keys: StackKeys;
   userPools: UserPoolStore;
   identityPools: IdentityPoolStore;
   vendor: CredentialVendor;
-  sessions: SessionRegistry;
+  /** Verifies SigV4 signatures (the stack's administrator key and vended sessions). */
+  callers: CallerAuthenticator;
 }
 
 export interface BuildEmulatorOptions {
@@ -36,17 +39,12 @@ export function buildEmulator({ services, baseUrl, logger = false }: BuildEmulat
   const app = Fastify({ logger, bodyLimit: 1024 * 1024 });
   addTextParsers(app, [...JSON_CONTENT_TYPES, FORM_CONTENT_TYPE]);
 
+  const { clock, keys, callers } = services;
   const jsonServices = [
-    cognitoIdpService({ clock: services.clock, keys: services.keys, store: services.userPools }),
-    cognitoIdentityService({ clock: services.clock, keys: services.keys, store: services.identityPools, vendor: services.vendor }),
+    cognitoIdpService({ clock, keys: keys.userPools, store: services.userPools, callers }),
+    cognitoIdentityService({ clock, keys: keys.userPools, identityKeys: keys.identity, store: services.identityPools, vendor: services.vendor }),
   ];
-  const sts = stsService({
-    clock: services.clock,
-    keys: services.keys,
-    identityPools: services.identityPools,
-    vendor: services.vendor,
-    sessions: services.sessions,
-  });
+  const sts = stsService({ clock, identityKeys: keys.identity, identityPools: services.identityPools, vendor: services.vendor, callers });
 
   const root = async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
     if (isJsonTargetRequest(request)) return handleJsonRequest(jsonServices, request, reply);
@@ -56,7 +54,7 @@ export function buildEmulator({ services, baseUrl, logger = false }: BuildEmulat
   app.post('/', root);
   app.get('/', root);
 
-  registerUserPoolWellKnown(app, { clock: services.clock, keys: services.keys, store: services.userPools });
-  registerMinioOidc(app, { keys: services.keys, baseUrl });
+  registerUserPoolWellKnown(app, { keys: keys.userPools, store: services.userPools });
+  registerMinioOidc(app, { keys: keys.minio, baseUrl });
   return app;
 }

@@ -58,12 +58,23 @@ export interface IdentityPoolConfig {
   /** `<region>:<uuid>` */
   id: string;
   allowGuestAccess: boolean;
+  /**
+   * AllowClassicFlow: the basic flow (GetOpenIdToken + STS AssumeRoleWithWebIdentity). Off by
+   * default, as in every identity pool Amplify Gen2 creates; when on, each role's trust policy decides.
+   */
+  allowClassicFlow?: boolean;
 }
 
 export interface RoleConfig {
   arn: string;
   /** The IAM identity policies attached to the role, as AWS documents. */
   policies: IamPolicyDocument[];
+  /**
+   * The role's trust policy (AssumeRolePolicyDocument). Default: the one Amplify Gen2 writes
+   * (`cognito-identity.amazonaws.com:aud` = this identity pool; `amr` = unauthenticated for the
+   * guest role, authenticated for the others).
+   */
+  trustPolicy?: IamPolicyDocument;
 }
 
 export interface RolesConfig {
@@ -82,4 +93,6 @@ export interface BucketConfig {
   bucketPolicy?: IamPolicyDocument;
   /** true: the bucket belongs to another account; role and bucket policy must both allow. */
   crossAccount?: boolean;
+  /** The app's default bucket (amplify_outputs.json `storage.bucket_name`); else the first. */
+  default?: boolean;
 }

@@ -5,8 +5,8 @@ import {
 } from 'jose';
 
 /**
- * The emulator's RS256 signing key. One key signs user-pool tokens (as Cognito does, published
- * at each pool's `/.well-known/jwks.json`) and the web-identity tokens MinIO trusts.
+ * One RS256 signing key of the emulator. Each issuer has its own (see {@link StackKeys}), so a
+ * token signed by one part of the stack never verifies at another.
  */
 export class SigningKeys {
   private constructor(
@@ -35,4 +35,24 @@ export class SigningKeys {
   verify(token: string, options: JWTVerifyOptions = {}): Promise<JWTVerifyResult> {
     return jwtVerify(token, createLocalJWKSet(this.jwks), { algorithms: ['RS256'], ...options });
   }
+}
+
+/**
+ * The stack's three issuers, each with its own private key:
+ * - `userPools`: user-pool ID and access tokens (published at each pool's `/.well-known/jwks.json`);
+ * - `identity`: the classic flow's Cognito identity OpenID tokens (GetOpenIdToken), which STS
+ *   AssumeRoleWithWebIdentity verifies;
+ * - `minio`: the web-identity tokens the credential vendor hands MinIO. Only its public key is in
+ *   the JWKS MinIO trusts, and it signs nothing a client ever sees, so no token a client can obtain
+ *   (or shape through user attributes) is ever accepted by MinIO's STS.
+ */
+export interface StackKeys {
+  userPools: SigningKeys;
+  identity: SigningKeys;
+  minio: SigningKeys;
+}
+
+export async function generateStackKeys(): Promise<StackKeys> {
+  const [userPools, identity, minio] = await Promise.all([SigningKeys.generate(), SigningKeys.generate(), SigningKeys.generate()]);
+  return { userPools, identity, minio };
 }

@@ -12,7 +12,7 @@ export interface AmplifyOutputs {
  * same shape, pointing at AWS host names that the transport sends to the local stack.
  */
 export function amplifyOutputsFor(app: AppConfig): AmplifyOutputs {
-  const [defaultBucket] = app.buckets;
+  const defaultBucket = app.buckets.find((b) => b.default) ?? app.buckets[0];
   const pool = app.userPool;
   return {
     version: '1.4',

@@ -1,24 +1,31 @@
 import { Agent } from 'undici';
 import { systemClock, type Clock } from './clock.js';
-import type { AppConfig } from './config.js';
+import type { AppConfig, RoleConfig } from './config.js';
 import { buildEmulator } from './app.js';
 import { IdentityPoolStore, type RoleBinding } from './cognito-identity/store.js';
 import { UserPoolStore } from './cognito-idp/store.js';
 import { MinioCredentialVendor } from './credentials/minio-vendor.js';
+import { amplifyTrustPolicy } from './cognito-identity/trust.js';
+import { generateAdminCredentials, type AdminCredentials } from './credentials/admin.js';
+import { CallerAuthenticator } from './credentials/callers.js';
 import { SessionRegistry } from './credentials/vendor.js';
-import { SigningKeys } from './keys.js';
+import { bridgeToHttpServer, exposureWarning, forwardTcp, isLoopbackHost, isWildcardHost } from './exposure.js';
+import { generateStackKeys } from './keys.js';
 import { MinioAdmin } from './minio/admin.js';
 import { ExternalMinio, type ExternalMinioOptions } from './minio/external.js';
 import { ensureMinio } from './minio/locate.js';
 import { MinioServer, type StartedMinio } from './minio/server.js';
 import { assertMinioTrustsEmulator, assertVirtualHostDomain } from './minio/trust.js';
-import { MINIO_OIDC_CLIENT_ID, MINIO_OIDC_PATH, MINIO_POLICY_CLAIM } from './oidc/plugin.js';
+import { MINIO_OIDC_CLIENT_ID, MINIO_OIDC_PATH, MINIO_POLICY_CLAIM, generateMinioClientId } from './oidc/plugin.js';
 import { amplifyOutputsFor, type AmplifyOutputs } from './outputs.js';
 import { buildRolePolicies, installableMinioPolicy, type RolePolicyBuild } from './policy/index.js';
 import type { TransportTargets } from './transport/node.js';
 
 export interface StackOptions {
-  /** Interface the emulator binds to. Loopback unless told otherwise. */
+  /**
+   * Interface the emulator and MinIO are served on. Loopback unless told otherwise; any other
+   * address is served in addition to loopback, with a loud warning at start.
+   */
   host?: string;
   /** Emulator port; 0 picks a free one. */
   port?: number;
@@ -37,6 +44,8 @@ export interface StackOptions {
   advertisedUrl?: string;
   /** Progress lines while MinIO is located or built. */
   onProgress?: (line: string) => void;
+  /** Where the non-loopback warning goes (default: stderr). */
+  onWarning?: (text: string) => void;
   /** Fastify logging (off by default). */
   logger?: boolean | { level: string };
   /** Lifetime of vended credentials (default 3600 s, as Cognito). */
@@ -59,6 +68,29 @@ export interface LoadedApp {
   warnings: string[];
 }
 
+/** Where the stack can be reached from outside this process. */
+export interface StackEndpoints {
+  /** Cognito user pools, identity pools and STS. */
+  emulator: string;
+  /** MinIO's S3 API. */
+  s3: string;
+}
+
+interface StackParts {
+  emulatorUrl: string;
+  emulatorPort: number;
+  minio: StartedMinio | ExternalMinio;
+  admin: MinioAdmin;
+  userPools: UserPoolStore;
+  identityPools: IdentityPoolStore;
+  sessions: SessionRegistry;
+  adminCredentials: AdminCredentials;
+  endpoints: StackEndpoints;
+  close: () => Promise<void>;
+}
+
+const bracket = (host: string): string => (host.includes(':') ? `[${host}]` : host);
+
 /**
  * The running stack: the emulator (Cognito user pools, identity pools, STS, and the OpenID
  * provider MinIO trusts) and a MinIO child process that enforces every role's policy. Apps
@@ -67,26 +99,50 @@ export interface LoadedApp {
 export class Stack implements AsyncDisposable {
   private readonly apps = new Map<string, LoadedApp>();
   private readonly bucketOwners = new Map<string, string>();
+  /** The emulator's loopback URL. */
+  readonly emulatorUrl: string;
+  readonly emulatorPort: number;
+  readonly minio: StartedMinio | ExternalMinio;
+  readonly admin: MinioAdmin;
+  readonly userPools: UserPoolStore;
+  readonly identityPools: IdentityPoolStore;
+  /** Which role holds which vended access key (and what verifies its signatures). */
+  readonly sessions: SessionRegistry;
+  /**
+   * The only credentials the user-pool admin API (Admin*, ListUsers, CreateGroup) accepts: random
+   * per stack. Sign with them through `userPoolAdminClient(stack)` (emulator/admin-client.ts).
+   */
+  readonly adminCredentials: AdminCredentials;
+  /** The URLs to give other processes and machines (the `host` the stack was started on). */
+  readonly endpoints: StackEndpoints;
+  private readonly closeAll: () => Promise<void>;
 
-  private constructor(
-    readonly emulatorUrl: string,
-    readonly emulatorPort: number,
-    readonly minio: StartedMinio | ExternalMinio,
-    readonly admin: MinioAdmin,
-    readonly userPools: UserPoolStore,
-    readonly identityPools: IdentityPoolStore,
-    /** Which role holds which vended access key. */
-    readonly sessions: SessionRegistry,
-    private readonly closeEmulator: () => Promise<void>,
-  ) {}
+  private constructor(parts: StackParts) {
+    this.emulatorUrl = parts.emulatorUrl;
+    this.emulatorPort = parts.emulatorPort;
+    this.minio = parts.minio;
+    this.admin = parts.admin;
+    this.userPools = parts.userPools;
+    this.identityPools = parts.identityPools;
+    this.sessions = parts.sessions;
+    this.adminCredentials = parts.adminCredentials;
+    this.endpoints = parts.endpoints;
+    this.closeAll = parts.close;
+  }
 
   static async start(options: StackOptions = {}): Promise<Stack> {
     const host = options.host ?? '127.0.0.1';
+    const exposed = !isLoopbackHost(host);
     const clock = options.clock ?? systemClock;
     const external = options.minio;
     const binary = external ? '' : options.minioBinary ?? (await ensureMinio({ ...(options.onProgress ? { onProgress: options.onProgress } : {}) })).path;
-    const keys = await SigningKeys.generate();
-    const sessions = new SessionRegistry();
+    const keys = await generateStackKeys();
+    const adminCredentials = generateAdminCredentials();
+    // A MinIO the stack starts gets a client ID drawn at random; one configured elsewhere must be
+    // told the ID in advance (docker/README.md). Either way only the stack's MinIO key signs for it.
+    const minioClientId = external ? MINIO_OIDC_CLIENT_ID : generateMinioClientId();
+    const sessions = new SessionRegistry(clock);
+    const callers = new CallerAuthenticator(adminCredentials, sessions, clock);
     const userPools = new UserPoolStore(clock);
     const identityPools = new IdentityPoolStore();
     let minioEndpoint = '';
@@ -94,106 +150,177 @@ export class Stack implements AsyncDisposable {
     // keeps the process alive afterwards.
     const http = new Agent({ keepAliveTimeout: 30_000 });
     const vendor = new MinioCredentialVendor({
-      keys, clock, sessions, endpoint: () => minioEndpoint, dispatcher: http,
+      keys: keys.minio, clientId: minioClientId, clock, sessions, endpoint: () => minioEndpoint, dispatcher: http,
       ...(options.credentialsTtlSeconds !== undefined ? { ttlSeconds: options.credentialsTtlSeconds } : {}),
     });
     let baseUrl = '';
     const app = buildEmulator({
-      services: { clock, keys, userPools, identityPools, vendor, sessions },
+      services: { clock, keys, userPools, identityPools, vendor, callers },
       baseUrl: () => baseUrl,
       logger: options.logger,
     });
-    await app.listen({ host, port: options.port ?? 0 });
-    const address = app.server.address();
-    const port = typeof address === 'object' && address ? address.port : 0;
-    // MinIO fetches the OpenID documents over loopback even when the emulator listens elsewhere.
-    baseUrl = (options.advertisedUrl ?? `http://127.0.0.1:${port}`).replace(/\/+$/, '');
-    let minio: StartedMinio | ExternalMinio;
-    let admin: MinioAdmin;
+    const closers: Array<() => Promise<unknown>> = [() => app.close(), () => http.close()];
+    const closeAll = async () => {
+      await Promise.allSettled(closers.reverse().map((close) => close()));
+    };
     try {
+      // Always on loopback, where MinIO fetches the OpenID documents and the Node transport
+      // connects. A wildcard host covers loopback itself; any other address gets a bridge.
+      await app.listen({ host: isWildcardHost(host) ? host : exposed ? '127.0.0.1' : host, port: options.port ?? 0 });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      baseUrl = (options.advertisedUrl ?? `http://127.0.0.1:${port}`).replace(/\/+$/, '');
+      if (exposed && !isWildcardHost(host)) {
+        const bridge = await bridgeToHttpServer(app.server, host, port);
+        closers.push(() => bridge.close());
+      }
+      let minio: StartedMinio | ExternalMinio;
+      let admin: MinioAdmin;
       if (external) {
         // Someone else's MinIO: wait for it, then prove it trusts our OpenID provider before
         // anything is provisioned there.
-        minio = await ExternalMinio.connect(external, options.onProgress);
+        const connected = await ExternalMinio.connect(external, options.onProgress);
+        minio = connected;
+        closers.push(() => connected.stop());
         admin = new MinioAdmin(minio, { dispatcher: http });
-        await assertMinioTrustsEmulator({ admin, keys, baseUrl, dispatcher: http });
+        await assertMinioTrustsEmulator({ admin, keys: keys.minio, baseUrl, dispatcher: http });
       } else {
-        minio = await new MinioServer(binary)
+        const started = await new MinioServer(binary)
           .withOpenId({
             configUrl: `${baseUrl}${MINIO_OIDC_PATH}/.well-known/openid-configuration`,
-            clientId: MINIO_OIDC_CLIENT_ID,
+            clientId: minioClientId,
             claimName: MINIO_POLICY_CLAIM,
           })
           .start();
+        minio = started;
+        closers.push(() => started.stop());
         admin = new MinioAdmin(minio, { dispatcher: http });
       }
+      minioEndpoint = minio.endpoint;
+      const shown = bracket(host);
+      let s3 = `http://${shown}:${minio.port}`;
+      if (external) {
+        s3 = minio.endpoint;
+      } else if (exposed) {
+        // MinIO binds loopback; the wildcard cannot share its port, so it gets a free one.
+        const forward = await forwardTcp(host, isWildcardHost(host) ? 0 : minio.port, minio.port);
+        closers.push(() => forward.close());
+        s3 = `http://${shown}:${forward.port}`;
+      }
+      const endpoints = { emulator: `http://${shown}:${port}`, s3 };
+      if (exposed) (options.onWarning ?? ((text) => process.stderr.write(text)))(exposureWarning(host, endpoints));
+      return new Stack({
+        emulatorUrl: exposed ? baseUrl : `http://${shown}:${port}`,
+        emulatorPort: port,
+        minio,
+        admin,
+        userPools,
+        identityPools,
+        sessions,
+        adminCredentials,
+        endpoints,
+        close: closeAll,
+      });
     } catch (e) {
-      await Promise.allSettled([app.close(), http.close()]);
+      await closeAll();
       throw e;
     }
-    minioEndpoint = minio.endpoint;
-    const displayHost = host.includes(':') ? `[${host}]` : host;
-    return new Stack(`http://${displayHost}:${port}`, port, minio, admin, userPools, identityPools, sessions,
-      async () => { await Promise.allSettled([app.close(), http.close()]); });
   }
 
   /**
-   * Builds an app on the running stack: compiles and installs its role policies in MinIO,
-   * creates (or empties) its buckets, and loads its user pool, users and identity pool.
+   * Builds an app on the running stack, all or nothing. First it plans everything that can fail
+   * without touching anything (bucket ownership, IDs already in use, every role policy compiled and
+   * validated, the user pool with its users built); then it applies the plan step by step with an
+   * undo list (user pool, canned policies, bucket claims, buckets it created, identity pool). If a
+   * step fails, the steps already done are undone in reverse and the error is rethrown: a failed
+   * load leaves no pool, canned policy, bucket claim or new bucket behind.
    * Loading an app with the same id again replaces it.
    */
   async load(config: AppConfig): Promise<LoadedApp> {
     if (this.apps.has(config.id)) await this.unload(config.id);
+
+    // ---- plan
     for (const bucket of config.buckets) {
       const owner = this.bucketOwners.get(bucket.bucketName);
       if (owner && owner !== config.id) {
         throw new Error(`Bucket ${bucket.bucketName} is in use by app ${owner}; apps loaded at the same time need distinct buckets.`);
       }
     }
+    if (this.userPools.findPool(config.userPool.id)) throw new Error(`User pool ${config.userPool.id} is already loaded by another app.`);
+    if (this.identityPools.findPool(config.identityPool.id)) throw new Error(`Identity pool ${config.identityPool.id} is already loaded by another app.`);
     const builds = buildRolePolicies({
       accountId: config.accountId, roles: config.roles, buckets: config.buckets, identityPoolId: config.identityPool.id,
       guestAccess: config.identityPool.allowGuestAccess,
     });
-    const roles: LoadedRole[] = [];
-    const bindings = new Map<string, RoleBinding>();
-    for (const build of builds) {
-      const policyName = `ase-${config.id}-${build.kind === 'group' ? `group-${build.group}` : build.kind}`;
-      await this.admin.addCannedPolicy(policyName, installableMinioPolicy(build.minioPolicy));
-      roles.push({ ...build, policyName });
-      bindings.set(build.roleArn, {
-        roleArn: build.roleArn,
-        minioPolicy: policyName,
-        ...(build.sessionPolicy ? { sessionPolicy: JSON.stringify(build.sessionPolicy) } : {}),
-      });
-    }
-    const warnings: string[] = [];
-    for (const bucket of config.buckets) {
-      this.bucketOwners.set(bucket.bucketName, config.id);
-      const created = await this.admin.ensureBucket(bucket.bucketName);
-      if (this.minio instanceof ExternalMinio) {
-        if (created) await this.admin.markCreatedByEmulator(bucket.bucketName);
-        await assertVirtualHostDomain(this.admin, bucket.bucketName, bucket.region);
-      }
-      if (await this.mayEmpty(bucket.bucketName)) await this.admin.emptyBucket(bucket.bucketName);
-      else if (!created && this.minio instanceof ExternalMinio && !(await this.admin.isCreatedByEmulator(bucket.bucketName))) {
-        warnings.push(`Bucket ${bucket.bucketName} existed in MinIO before the emulator used it: its objects are kept, never emptied or deleted.`);
-      }
-    }
+    const roleConfig = (build: RolePolicyBuild): RoleConfig =>
+      build.kind === 'guest' ? config.roles.guest : build.kind === 'authenticated' ? config.roles.authenticated : config.roles.groups[build.group!]!;
+    const roles: LoadedRole[] = builds.map((build) => ({
+      ...build,
+      policyName: `ase-${config.id}-${build.kind === 'group' ? `group-${build.group}` : build.kind}`,
+    }));
+    const bindings = new Map<string, RoleBinding>(roles.map((role) => [role.roleArn, {
+      roleArn: role.roleArn,
+      minioPolicy: role.policyName,
+      ...(role.sessionPolicy ? { sessionPolicy: JSON.stringify(role.sessionPolicy) } : {}),
+      trustPolicy: roleConfig(role).trustPolicy
+        ?? amplifyTrustPolicy(config.identityPool.id, role.kind === 'guest' ? 'guest' : 'authenticated'),
+    }]));
     const pool = config.userPool;
-    this.userPools.loadPool({
-      ...pool,
-      groups: pool.groups.map((g) => ({ ...g, roleArn: g.roleArn ?? config.roles.groups[g.name]?.arn })),
-    }, config.region);
-    this.identityPools.loadPool({
-      id: config.identityPool.id,
-      region: config.region,
-      accountId: config.accountId,
-      allowGuestAccess: config.identityPool.allowGuestAccess,
-      providers: new Map([[`cognito-idp.${config.region}.amazonaws.com/${pool.id}`, pool.clientIds]]),
-      guestRoleArn: config.roles.guest.arn,
-      authenticatedRoleArn: config.roles.authenticated.arn,
-      roles: bindings,
-    });
+
+    // ---- apply, with an undo list
+    const undo: Array<() => unknown> = [];
+    const warnings: string[] = [];
+    try {
+      // Builds every user (and checks passwords, groups, attributes) before registering the pool.
+      this.userPools.loadPool({
+        ...pool,
+        groups: pool.groups.map((g) => ({ ...g, roleArn: g.roleArn ?? config.roles.groups[g.name]?.arn })),
+      }, config.region);
+      undo.push(() => this.userPools.removePool(pool.id));
+      for (const role of roles) {
+        await this.admin.addCannedPolicy(role.policyName, installableMinioPolicy(role.minioPolicy));
+        undo.push(() => this.admin.removeCannedPolicy(role.policyName));
+      }
+      for (const bucket of config.buckets) {
+        this.bucketOwners.set(bucket.bucketName, config.id);
+        undo.push(() => this.bucketOwners.delete(bucket.bucketName));
+        const created = await this.admin.ensureBucket(bucket.bucketName);
+        if (created) undo.push(() => this.admin.removeBucket(bucket.bucketName));
+        if (this.minio instanceof ExternalMinio) {
+          if (created) await this.admin.markCreatedByEmulator(bucket.bucketName);
+          await assertVirtualHostDomain(this.admin, bucket.bucketName, bucket.region);
+        }
+        if (await this.mayEmpty(bucket.bucketName)) await this.admin.emptyBucket(bucket.bucketName);
+        else if (!created && this.minio instanceof ExternalMinio && !(await this.admin.isCreatedByEmulator(bucket.bucketName))) {
+          warnings.push(`Bucket ${bucket.bucketName} existed in MinIO before the emulator used it: its objects are kept, never emptied or deleted.`);
+        }
+      }
+      this.identityPools.loadPool({
+        id: config.identityPool.id,
+        region: config.region,
+        accountId: config.accountId,
+        allowGuestAccess: config.identityPool.allowGuestAccess,
+        allowClassicFlow: config.identityPool.allowClassicFlow ?? false,
+        providers: new Map([[`cognito-idp.${config.region}.amazonaws.com/${pool.id}`, pool.clientIds]]),
+        guestRoleArn: config.roles.guest.arn,
+        authenticatedRoleArn: config.roles.authenticated.arn,
+        roles: bindings,
+      });
+      undo.push(() => this.identityPools.removePool(config.identityPool.id));
+    } catch (e) {
+      const leftovers: string[] = [];
+      for (const step of undo.reverse()) {
+        try {
+          await step();
+        } catch (undoError) {
+          leftovers.push((undoError as Error).message);
+        }
+      }
+      if (leftovers.length > 0 && e instanceof Error) {
+        e.message += ` (and undoing the partial load failed: ${leftovers.join('; ')})`;
+      }
+      throw e;
+    }
     const loaded: LoadedApp = {
       config,
       outputs: amplifyOutputsFor(config),
@@ -241,7 +368,7 @@ export class Stack implements AsyncDisposable {
         for (const role of app.roles) await this.admin.removeCannedPolicy(role.policyName).catch(() => undefined);
       }
     }
-    await Promise.allSettled([this.minio.stop(), this.closeEmulator()]);
+    await this.closeAll();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -10,6 +10,8 @@ import { seededPasswords } from '../../harness/scenario/password.js';
 import { parseArgs } from 'node:util';
 import { UsageError, withUsageErrors } from '../main.js';
 import { progressToStderr } from './progress.js';
+import type { AdminEndpoint } from '../../emulator/admin-client.js';
+import { DEFAULT_STATE_DIR, ensureStateDir, writeSecretFile } from '../state-dir.js';
 
 /**
  * `ase up <scenario.yaml | stack.json>`: the stack in the foreground for local development, from
@@ -24,6 +26,7 @@ export async function runUp(args: string[]): Promise<number> {
     outputs: { type: 'string' },
     'minio-endpoint': { type: 'string' },
     'advertise-url': { type: 'string' },
+    'state-dir': { type: 'string' },
   } }));
   if (positionals.length !== 1) throw new UsageError('give exactly one scenario or stack config file: ase up scenarios/owners.yaml');
   const port = values.port === undefined ? 0 : Number(values.port);
@@ -42,6 +45,13 @@ export async function runUp(args: string[]): Promise<number> {
     host: values.host ?? '127.0.0.1', port, onProgress: progressToStderr,
     ...externalMinio(values['minio-endpoint'], values['advertise-url']),
   });
+  let credentialsFile: string;
+  try {
+    credentialsFile = await writeAdminCredentials(stack, values['state-dir'] ?? DEFAULT_STATE_DIR);
+  } catch (e) {
+    await stack.close();
+    throw e;
+  }
   const transport = installNodeTransport(stack.transportTargets);
   let stopping = false;
   const stop = async () => {
@@ -58,14 +68,14 @@ export async function runUp(args: string[]): Promise<number> {
       const app = await stack.load(config);
       await writeFile(outputsFile, `${JSON.stringify(app.outputs, null, 2)}\n`);
       const users = config.userPool.users.map((u) => ({ name: u.username, password: u.password, groups: u.groups ?? [] }));
-      process.stdout.write(describeUp(stack, config.id, outputsFile, users, app.warnings));
+      process.stdout.write(describeUp(stack, config.id, outputsFile, credentialsFile, users, app.warnings));
     } else {
       const scenario = loaded!.scenarios[0]!;
       const plan = planScenario({ ...scenario, cases: [] });
       const session = new ScenarioSession(plan, stack, 'up', { stableIdsSeed: `${scenario.name}|${scenario.file}` });
       await session.setup();
       await writeFile(outputsFile, `${JSON.stringify(session.outputs, null, 2)}\n`);
-      process.stdout.write(describeUp(stack, scenario.name, outputsFile, plan.users.map((u) => ({ name: u.name, password: u.password, groups: u.groups })), session.warnings));
+      process.stdout.write(describeUp(stack, scenario.name, outputsFile, credentialsFile, plan.users.map((u) => ({ name: u.name, password: u.password, groups: u.groups })), session.warnings));
     }
   } catch (e) {
     await stop();
@@ -96,19 +106,35 @@ function externalMinio(endpoint: string | undefined, advertisedUrl: string | und
   return { minio: { endpoint, rootUser, rootPassword }, ...(advertisedUrl ? { advertisedUrl } : {}) };
 }
 
+/** The admin API's credentials, for scripts: `{ emulatorUrl, adminCredentials }` in a 0600 file. */
+async function writeAdminCredentials(stack: Stack, stateDir: string): Promise<string> {
+  const file = path.join(await ensureStateDir(stateDir), ADMIN_CREDENTIALS_FILE);
+  const endpoint: AdminEndpoint = { emulatorUrl: stack.endpoints.emulator, adminCredentials: stack.adminCredentials };
+  await writeSecretFile(file, `${JSON.stringify(endpoint, null, 2)}\n`);
+  return file;
+}
+
+/** Inside the state dir: what `userPoolAdminClient(JSON.parse(file))` takes. */
+export const ADMIN_CREDENTIALS_FILE = 'admin-credentials.json';
+
 function describeUp(
   stack: Stack,
   name: string,
   outputsFile: string,
+  credentialsFile: string,
   users: Array<{ name: string; password: string; groups: string[] }>,
   warnings: string[],
 ): string {
   const lines = [
     `amplify-storage-emulator is up: ${name}`,
     '',
-    `  Cognito user pools, identity pools, STS   ${stack.emulatorUrl}`,
-    `  S3 (MinIO, enforcing the role policies)   ${stack.minio.endpoint}`,
+    `  Cognito user pools, identity pools, STS   ${stack.endpoints.emulator}`,
+    `  S3 (MinIO, enforcing the role policies)   ${stack.endpoints.s3}`,
     `  amplify_outputs.json for your app         ${path.relative(process.cwd(), outputsFile) || outputsFile}`,
+    '',
+    '  Admin API (Admin*, ListUsers, CreateGroup) needs SigV4 with the stack\'s own credentials:',
+    `    AWS_ACCESS_KEY_ID=${stack.adminCredentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${stack.adminCredentials.secretAccessKey}`,
+    `    (also in ${path.relative(process.cwd(), credentialsFile) || credentialsFile}, mode 0600; new ones every start)`,
     '',
     '  Users (sign in with these):',
     ...users.map((u) => `    ${u.name.padEnd(16)} password ${u.password}${u.groups.length ? `   groups: ${u.groups.join(', ')}` : ''}`),

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AwsServiceError, InternalFailure, SerializationError, UnknownOperationError } from './errors.js';
+import type { Caller } from '../credentials/callers.js';
 import type { OperationTable, RequestContext } from './types.js';
 
 /**
@@ -11,6 +12,11 @@ export interface JsonService {
   /** e.g. `AWSCognitoIdentityProviderService` */
   targetPrefix: string;
   operations: OperationTable;
+  /**
+   * Authenticates (and authorises) a call before it runs: throws an AwsServiceError to refuse,
+   * returns the verified caller for operations that require a signature, undefined for public ones.
+   */
+  authorize?: (operation: string, request: FastifyRequest, input: Record<string, unknown>) => Promise<Caller | undefined>;
 }
 
 const JSON_11 = 'application/x-amz-json-1.1';
@@ -66,6 +72,7 @@ export async function handleJsonRequest(
 
   const ctx: RequestContext = { log: request.log.child({ target }), host: request.headers.host };
   try {
+    ctx.caller = await service!.authorize?.(operationName, request, input as Record<string, unknown>);
     const output = await operation(input, ctx);
     return reply.code(200).header('content-type', JSON_11).send(JSON.stringify(output ?? {}, wireReplacer));
   } catch (e) {

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { Caller } from '../credentials/callers.js';
 
 /** What AWS sends back: the SDK's output type without the client-side `$metadata`. */
 export type Wire<T> = Omit<T, '$metadata'>;
@@ -8,8 +9,8 @@ export interface RequestContext {
   log: FastifyBaseLogger;
   /** The request's Host header, e.g. `cognito-idp.us-east-1.amazonaws.com`. */
   host: string | undefined;
-  /** The SigV4 `Authorization` header, when the caller signed (STS GetCallerIdentity reads it). */
-  authorization?: string | undefined;
+  /** Who signed the request, for operations that require a SigV4 signature (set once verified). */
+  caller?: Caller | undefined;
 }
 
 /** One emulated API operation: typed with the @aws-sdk client's own input and output types. */

@@ -7,6 +7,8 @@ import type { CognitoIdentityDeps } from './index.js';
 import { InvalidIdentityPoolConfigurationError } from './errors.js';
 import { resolveIdentity } from './resolve-identity.js';
 import { chooseRole } from './role-mapping.js';
+import { trustAllows } from './trust.js';
+import { webIdentityAmr } from './logins.js';
 
 /**
  * GetCredentialsForIdentity (enhanced flow): picks the role by token-based mapping and returns
@@ -28,6 +30,11 @@ export const GetCredentialsForIdentity = (
     }
     const role = pool.roles.get(roleArn);
     if (!role) throw new InvalidIdentityPoolConfigurationError(`Invalid identity pool configuration. Check assigned IAM roles for this pool (no role ${roleArn}).`);
+    // Cognito assumes the role on the identity's behalf: the role's trust policy decides, as in STS.
+    const amr = login ? webIdentityAmr(login) : ['unauthenticated'];
+    if (!trustAllows(role.trustPolicy, { aud: pool.id, sub: identity.id, amr })) {
+      throw new InvalidIdentityPoolConfigurationError('Invalid identity pool configuration. Check assigned IAM roles for this pool.');
+    }
     const credentials = await vendor.vend({ identityId: identity.id, role, accountId: pool.accountId });
     return {
       IdentityId: identity.id,

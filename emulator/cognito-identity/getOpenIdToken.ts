@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { epochSeconds } from '../clock.js';
 import type { Operation, Wire } from '../aws/types.js';
 import type { CognitoIdentityDeps } from './index.js';
+import { InvalidParameterError } from './errors.js';
+import { webIdentityAmr } from './logins.js';
 import { resolveIdentity } from './resolve-identity.js';
 
 /** The issuer of Cognito identity OpenID tokens (the classic flow's web identity). */
@@ -11,16 +13,16 @@ export const COGNITO_IDENTITY_ISSUER = 'https://cognito-identity.amazonaws.com';
 /**
  * GetOpenIdToken (classic flow): a 10-minute token for `sts:AssumeRoleWithWebIdentity`, with
  * `sub` = identity ID, `aud` = identity pool ID and `amr` = authenticated/unauthenticated plus
- * the provider, as Cognito issues it.
+ * the provider, as Cognito issues it. Refused, as Cognito refuses it, unless the pool has
+ * AllowClassicFlow (off by default, and off in every pool Amplify Gen2 creates).
  */
-export const GetOpenIdToken = ({ store, keys, clock }: Pick<CognitoIdentityDeps, 'store' | 'keys' | 'clock'>):
+export const GetOpenIdToken = ({ store, keys, identityKeys, clock }: Pick<CognitoIdentityDeps, 'store' | 'keys' | 'identityKeys' | 'clock'>):
 Operation<GetOpenIdTokenCommandInput, Wire<GetOpenIdTokenCommandOutput>> => async (input) => {
   const { pool, identity, login } = await resolveIdentity(input.IdentityId, input.Logins, { store, keys, clock });
+  if (!pool.allowClassicFlow) throw new InvalidParameterError('Basic (classic) flow is not enabled, please use enhanced flow.');
   const now = epochSeconds(clock.now());
-  const amr = login
-    ? ['authenticated', login.provider, `${login.provider}:CognitoSignIn:${String(login.claims.sub)}`]
-    : ['unauthenticated'];
-  const token = await keys.sign({
+  const amr = login ? webIdentityAmr(login) : ['unauthenticated'];
+  const token = await identityKeys.sign({
     iss: COGNITO_IDENTITY_ISSUER,
     sub: identity.id,
     aud: pool.id,

@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildEmulator } from '../app.js';
 import { IdentityPoolStore, type RoleBinding } from './store.js';
-import { SessionRegistry, type CredentialVendor, type VendRequest } from '../credentials/vendor.js';
+import type { CredentialVendor, VendRequest } from '../credentials/vendor.js';
 import { SigningKeys } from '../keys.js';
-import { createTestDeps, signInWithPassword, TEST_CLIENT_ID, TEST_POOL_ID, type TestDeps } from '../cognito-idp/testing.js';
+import type { IamPolicyDocument } from '../policy/types.js';
+import { createTestDeps, sigV4Headers, signInWithPassword, TEST_ADMIN, TEST_CLIENT_ID, TEST_POOL_ID, type TestDeps } from '../cognito-idp/testing.js';
+import { amplifyTrustPolicy } from './trust.js';
 
 const GUEST = 'arn:aws:iam::123456789012:role/guest';
 const AUTH = 'arn:aws:iam::123456789012:role/auth';
@@ -27,10 +29,14 @@ let vendor: RecordingVendor;
 let identityPools: IdentityPoolStore;
 let app: FastifyInstance;
 
-function loadPool(allowGuestAccess: boolean) {
-  const binding = (arn: string): RoleBinding => ({ roleArn: arn, minioPolicy: `policy-${arn.split('/').pop()}` });
+function loadPool(allowGuestAccess: boolean, options: { allowClassicFlow?: boolean; trust?: Record<string, IamPolicyDocument> } = {}) {
+  const binding = (arn: string): RoleBinding => ({
+    roleArn: arn,
+    minioPolicy: `policy-${arn.split('/').pop()}`,
+    trustPolicy: options.trust?.[arn] ?? amplifyTrustPolicy(POOL, arn === GUEST ? 'guest' : 'authenticated'),
+  });
   identityPools.loadPool({
-    id: POOL, region: 'us-east-1', accountId: '123456789012', allowGuestAccess,
+    id: POOL, region: 'us-east-1', accountId: '123456789012', allowGuestAccess, allowClassicFlow: options.allowClassicFlow ?? false,
     providers: new Map([[PROVIDER, [TEST_CLIENT_ID]]]),
     guestRoleArn: GUEST, authenticatedRoleArn: AUTH,
     roles: new Map([GUEST, AUTH, ADMIN, EDITORS].map((arn) => [arn, binding(arn)])),
@@ -48,13 +54,16 @@ async function call(target: string, body: unknown, headers: Record<string, strin
 
 const logins = (idToken: string) => ({ [PROVIDER]: idToken });
 
+let otherKeys: Promise<{ identity: SigningKeys; minio: SigningKeys }> | undefined;
+
 beforeEach(async () => {
   deps = await createTestDeps();
+  otherKeys ??= Promise.all([SigningKeys.generate(), SigningKeys.generate()]).then(([identity, minio]) => ({ identity, minio }));
   vendor = new RecordingVendor();
   identityPools = new IdentityPoolStore();
   loadPool(true);
   app = buildEmulator({
-    services: { clock: deps.clock, keys: deps.keys, userPools: deps.store, identityPools, vendor, sessions: new SessionRegistry() },
+    services: { clock: deps.clock, keys: { userPools: deps.keys, ...(await otherKeys) }, userPools: deps.store, identityPools, vendor, callers: deps.callers },
     baseUrl: () => 'http://127.0.0.1:1',
   });
 });
@@ -137,6 +146,19 @@ describe('GetCredentialsForIdentity', () => {
     expect(vendor.requests[0]!.role.roleArn).toBe(GUEST);
   });
 
+  it("refuses a role whose trust policy does not admit the identity (the enhanced flow assumes it too)", async () => {
+    const otherPool: IamPolicyDocument = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: { StringEquals: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:00000000-0000-4000-8000-0000000000ff' } } }],
+    };
+    loadPool(true, { trust: { [AUTH]: otherPool } });
+    const bob = await credentialsFor('bob');
+    expect(bob).toMatchObject({ status: 400, type: 'InvalidIdentityPoolConfigurationException',
+      body: { message: 'Invalid identity pool configuration. Check assigned IAM roles for this pool.' } });
+    expect(vendor.requests).toHaveLength(0);
+  });
+
   it('refuses an authenticated identity asked for without its login, and another user\'s login', async () => {
     const { IdToken } = await signInWithPassword(deps, 'bob');
     const { body: { IdentityId } } = await call('GetId', { IdentityPoolId: POOL, Logins: logins(IdToken) });
@@ -182,7 +204,19 @@ describe('STS', () => {
     return body as { IdentityId: string; Token: string };
   }
 
+  it('refuses GetOpenIdToken while the pool has no AllowClassicFlow (the default), as Cognito does', async () => {
+    // The attack: a signed-in user takes the classic flow to a group's role. Refused at the first step.
+    const { IdToken } = await signInWithPassword(deps, 'bob');
+    const { body: { IdentityId } } = await call('GetId', { IdentityPoolId: POOL, Logins: logins(IdToken) });
+    const r = await call('GetOpenIdToken', { IdentityId, Logins: logins(IdToken) });
+    expect(r).toMatchObject({
+      status: 400, type: 'InvalidParameterException',
+      body: { __type: 'InvalidParameterException', message: 'Basic (classic) flow is not enabled, please use enhanced flow.' },
+    });
+  });
+
   it('AssumeRoleWithWebIdentity (classic flow) vends credentials for a role the token is trusted for', async () => {
+    loadPool(true, { allowClassicFlow: true });
     const { IdentityId, Token } = await openIdToken('bob');
     const r = await sts({ Action: 'AssumeRoleWithWebIdentity', RoleArn: AUTH, RoleSessionName: 'app', WebIdentityToken: Token });
     expect(r.status).toBe(200);
@@ -192,32 +226,99 @@ describe('STS', () => {
     expect(r.body).toContain('<Expiration>2026-01-01T01:00:00.000Z</Expiration>');
   });
 
+  it("with the classic flow on, the role's trust policy decides (aud, amr), as STS decides", async () => {
+    const trust = (aud: string, amr: string): IamPolicyDocument => ({
+      Version: '2012-10-17',
+      Statement: [{
+        Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition: { StringEquals: { 'cognito-identity.amazonaws.com:aud': aud }, 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': amr } },
+      }],
+    });
+    // Amplify's group-role trust admits any authenticated identity of the pool (that is why the
+    // classic flow is off); a trust for another pool, or for guests only, admits no one here.
+    loadPool(true, { allowClassicFlow: true, trust: { [ADMIN]: trust('us-east-1:00000000-0000-4000-8000-0000000000ff', 'authenticated'), [EDITORS]: trust(POOL, 'unauthenticated') } });
+    const { Token } = await openIdToken('bob');
+    const assume = (RoleArn: string) => sts({ Action: 'AssumeRoleWithWebIdentity', RoleArn, RoleSessionName: 'app', WebIdentityToken: Token });
+    for (const role of [ADMIN, EDITORS, GUEST]) {
+      const denied = await assume(role);
+      expect(denied.status, role).toBe(403);
+      expect(denied.body).toContain('<Code>AccessDenied</Code>');
+      expect(denied.body).toContain('<Message>Not authorized to perform sts:AssumeRoleWithWebIdentity</Message>');
+    }
+    expect((await assume(AUTH)).status).toBe(200);
+  });
+
   it('refuses a guest token for the authenticated role, and a forged token', async () => {
+    loadPool(true, { allowClassicFlow: true });
     const { Token } = await openIdToken();
     const denied = await sts({ Action: 'AssumeRoleWithWebIdentity', RoleArn: AUTH, RoleSessionName: 'app', WebIdentityToken: Token });
     expect(denied.status).toBe(403);
     expect(denied.body).toContain('<Code>AccessDenied</Code>');
     const forged = await (await SigningKeys.generate()).sign({ iss: 'https://cognito-identity.amazonaws.com', aud: POOL, sub: 'x', amr: ['authenticated'] });
-    const invalid = await sts({ Action: 'AssumeRoleWithWebIdentity', RoleArn: AUTH, RoleSessionName: 'app', WebIdentityToken: forged });
-    expect(invalid.status).toBe(400);
-    expect(invalid.body).toContain('<Code>InvalidIdentityToken</Code>');
+    // A user-pool token is signed by another issuer's key: not a web identity STS accepts either.
+    const userPoolSigned = await deps.keys.sign({ iss: 'https://cognito-identity.amazonaws.com', aud: POOL, sub: 'x', amr: ['authenticated'] });
+    for (const token of [forged, userPoolSigned]) {
+      const invalid = await sts({ Action: 'AssumeRoleWithWebIdentity', RoleArn: AUTH, RoleSessionName: 'app', WebIdentityToken: token });
+      expect(invalid.status).toBe(400);
+      expect(invalid.body).toContain('<Code>InvalidIdentityToken</Code>');
+    }
   });
 
-  it('GetCallerIdentity names the role session of the access key that signed the request', async () => {
-    const sessions = new SessionRegistry();
-    sessions.record('AKIDEXAMPLE', { roleArn: ADMIN, identityId: 'us-east-1:x', accountId: '123456789012', expiration: new Date() });
-    await app.close();
-    app = buildEmulator({
-      services: { clock: deps.clock, keys: deps.keys, userPools: deps.store, identityPools, vendor, sessions },
-      baseUrl: () => 'http://127.0.0.1:1',
+  describe('GetCallerIdentity (SigV4 verified)', () => {
+    const body = new URLSearchParams({ Action: 'GetCallerIdentity', Version: '2011-06-15' }).toString();
+    const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+    const SESSION = { accessKeyId: 'ASIASESSION000000001', secretAccessKey: 'session-secret', sessionToken: 'session-token' };
+    const signedCall = async (credentials: typeof SESSION | typeof TEST_ADMIN, date = deps.clock.now(), overrides: Record<string, string> = {}) => {
+      const headers = { ...(await sigV4Headers({ credentials, service: 'sts', body, headers: FORM, date })), ...overrides };
+      const response = await app.inject({ method: 'POST', url: '/', headers, payload: body });
+      return { status: response.statusCode, body: response.body };
+    };
+    const code = (xml: string) => /<Code>([^<]+)<\/Code>/.exec(xml)?.[1];
+    const message = (xml: string) => /<Message>([^<]+)<\/Message>/.exec(xml)?.[1];
+
+    beforeEach(() => {
+      deps.sessions.record(SESSION.accessKeyId, {
+        roleArn: ADMIN, identityId: 'us-east-1:x', accountId: '123456789012', expiration: new Date('2026-01-01T01:00:00Z'),
+        secretAccessKey: SESSION.secretAccessKey, sessionToken: SESSION.sessionToken,
+      });
     });
-    const auth = 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=abc';
-    const ok = await sts({ Action: 'GetCallerIdentity' }, { authorization: auth });
-    expect(ok.body).toContain('<Arn>arn:aws:sts::123456789012:assumed-role/admin/CognitoIdentityCredentials</Arn>');
-    expect(ok.body).toContain('<Account>123456789012</Account>');
-    const unknown = await sts({ Action: 'GetCallerIdentity' });
-    expect(unknown.status).toBe(403);
-    expect(unknown.body).toContain('<Code>InvalidClientTokenId</Code>');
+
+    it('names the role session of vended credentials, and the administrator for the stack key', async () => {
+      const ok = await signedCall(SESSION);
+      expect(ok.status).toBe(200);
+      expect(ok.body).toContain('<Arn>arn:aws:sts::123456789012:assumed-role/admin/CognitoIdentityCredentials</Arn>');
+      expect(ok.body).toContain('<Account>123456789012</Account>');
+      const admin = await signedCall(TEST_ADMIN);
+      expect(admin.body).toContain('<Arn>arn:aws:iam::000000000000:user/ase-admin</Arn>');
+    });
+
+    it('refuses unsigned, unknown-key, wrong-secret, wrong-token, stale and mis-scoped requests as STS does', async () => {
+      const unsigned = await sts({ Action: 'GetCallerIdentity' });
+      expect([unsigned.status, code(unsigned.body), message(unsigned.body)]).toEqual([403, 'MissingAuthenticationToken', 'Request is missing Authentication Token']);
+      const junk = await signedCall({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'junk' });
+      expect([junk.status, code(junk.body), message(junk.body)]).toEqual([403, 'InvalidClientTokenId', 'The security token included in the request is invalid.']);
+      const wrongSecret = await signedCall({ ...SESSION, secretAccessKey: 'guessed' });
+      expect([wrongSecret.status, code(wrongSecret.body)]).toEqual([403, 'SignatureDoesNotMatch']);
+      expect(message(wrongSecret.body)).toMatch(/^The request signature we calculated does not match the signature you provided/);
+      const wrongToken = await signedCall({ ...SESSION, sessionToken: 'another-token' });
+      expect(code(wrongToken.body)).toBe('InvalidClientTokenId');
+      const stale = await signedCall(SESSION, new Date(deps.clock.now().getTime() - 6 * 60_000));
+      expect([stale.status, code(stale.body), message(stale.body)]).toEqual([403, 'SignatureDoesNotMatch',
+        'Signature expired: 20251231T235400Z is now earlier than 20251231T235500Z (20260101T000000Z - 5 min.)']);
+      const elsewhere = await signedCall(SESSION, deps.clock.now(), { host: 'sts.eu-west-1.amazonaws.com' });
+      expect([code(elsewhere.body), message(elsewhere.body)]).toEqual(['SignatureDoesNotMatch', 'Credential should be scoped to a valid region. ']);
+      const tamperedBody = await app.inject({
+        method: 'POST', url: '/', headers: await sigV4Headers({ credentials: SESSION, service: 'sts', body, headers: FORM, date: deps.clock.now() }),
+        payload: `${body}&Extra=1`,
+      });
+      expect(code(tamperedBody.body)).toBe('SignatureDoesNotMatch');
+    });
+
+    it('answers ExpiredToken once the vended session has expired', async () => {
+      deps.clock.advance(3600_000);
+      const expired = await signedCall(SESSION);
+      expect([expired.status, code(expired.body), message(expired.body)]).toEqual([403, 'ExpiredToken', 'The security token included in the request is expired']);
+    });
   });
 
   it('answers an unknown action with InvalidAction', async () => {

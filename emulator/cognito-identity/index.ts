@@ -9,7 +9,10 @@ import type { IdentityPoolStore } from './store.js';
 
 export interface CognitoIdentityDeps {
   clock: Clock;
+  /** Verifies the user-pool ID tokens in `Logins`. */
   keys: SigningKeys;
+  /** Signs the classic flow's OpenID tokens (GetOpenIdToken). */
+  identityKeys: SigningKeys;
   store: IdentityPoolStore;
   vendor: CredentialVendor;
 }

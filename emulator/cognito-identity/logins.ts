@@ -48,3 +48,8 @@ export async function verifyLogins(
   }
   return { provider, claims };
 }
+
+/** The `amr` Cognito gives an authenticated identity: `authenticated`, the provider, the sign-in. */
+export function webIdentityAmr(login: VerifiedLogin): string[] {
+  return ['authenticated', login.provider, `${login.provider}:CognitoSignIn:${String(login.claims.sub)}`];
+}

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { IamPolicyDocument } from '../policy/types.js';
 import { ResourceNotFoundError } from './errors.js';
 
 /** How a role's credentials are made: which MinIO canned policy, and an optional session policy. */
@@ -8,6 +9,8 @@ export interface RoleBinding {
   minioPolicy: string;
   /** Session policy MinIO intersects with the role policy (cross-account bucket policies). */
   sessionPolicy?: string;
+  /** The role's trust policy: which web identities may assume it (checked in both flows). */
+  trustPolicy: IamPolicyDocument;
 }
 
 export interface IdentityPool {
@@ -15,6 +18,8 @@ export interface IdentityPool {
   region: string;
   accountId: string;
   allowGuestAccess: boolean;
+  /** AllowClassicFlow: GetOpenIdToken (the basic flow) is refused unless set. */
+  allowClassicFlow: boolean;
   /** Cognito user pool providers: `cognito-idp.<region>.amazonaws.com/<poolId>` → allowed client IDs. */
   providers: Map<string, string[]>;
   guestRoleArn: string;

@@ -23,16 +23,40 @@ export function userType(user: StoredUser, only?: readonly string[]): UserType {
   };
 }
 
+/** The attributes every Cognito user pool has (OpenID Connect standard claims plus Cognito's own). */
+export const STANDARD_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'address', 'birthdate', 'email', 'email_verified', 'family_name', 'gender', 'given_name', 'locale',
+  'middle_name', 'name', 'nickname', 'phone_number', 'phone_number_verified', 'picture',
+  'preferred_username', 'profile', 'updated_at', 'website', 'zoneinfo',
+]);
+
+/** `custom:<name>`: Cognito's custom attributes (names of 1 to 20 characters). */
+const CUSTOM_ATTRIBUTE = /^custom:[\w-]{1,20}$/;
+
 /**
- * Validates client-supplied attributes. `sub` is immutable, so Cognito refuses it, as it
- * refuses an attribute without a name.
+ * Why Cognito would refuse an attribute name, worded as Cognito words it; undefined when it is a
+ * standard attribute or a `custom:` one. Only these names reach a user, and so an ID token: no
+ * attribute can add a claim such as `policy` or `azp`.
+ * The emulator's pools declare no schema: every well-formed `custom:` name is accepted.
+ */
+export function attributeNameProblem(name: string): string | undefined {
+  if (name === 'sub') return 'sub: Attribute cannot be updated.';
+  if (STANDARD_ATTRIBUTES.has(name) || CUSTOM_ATTRIBUTE.test(name)) return undefined;
+  return `${name}: Attribute does not exist in the schema.`;
+}
+
+/**
+ * Validates client-supplied attributes as Cognito does: a name is required, `sub` is immutable,
+ * and only standard and `custom:` attributes exist.
  */
 export function attributeEntries(attributes: readonly AttributeType[] | undefined): Array<[string, string]> {
-  return (attributes ?? []).map(({ Name, Value }) => {
+  const entries = (attributes ?? []).map(({ Name, Value }): [string, string] => {
     if (!Name) throw new InvalidParameterException('Attribute name is required.');
-    if (Name === 'sub') throw new InvalidParameterException('Attributes did not conform to the schema: sub: Attribute cannot be updated.');
     return [Name, Value ?? ''];
   });
+  const problems = entries.map(([name]) => attributeNameProblem(name)).filter((p): p is string => p !== undefined);
+  if (problems.length > 0) throw new InvalidParameterException(`Attributes did not conform to the schema: ${problems.join('\n')}`);
+  return entries;
 }
 
 /** Where a confirmation code "went": Cognito masks the destination (`a***@e***`). */

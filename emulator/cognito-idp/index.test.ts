@@ -3,7 +3,8 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerJsonServices } from '../aws/json-protocol.js';
 import { cognitoIdpOperations, cognitoIdpService, isCognitoIdpOperation, registerUserPoolWellKnown } from './index.js';
-import { TEST_CLIENT_ID, TEST_PASSWORD, TEST_POOL_ID, createTestDeps, type TestDeps } from './testing.js';
+import { IAM_AUTHORIZED_OPERATIONS } from './authorize.js';
+import { TEST_ADMIN, TEST_CLIENT_ID, TEST_PASSWORD, TEST_POOL_ID, createTestDeps, sigV4Headers, signInWithPassword, type TestDeps } from './testing.js';
 
 let deps: TestDeps;
 let app: FastifyInstance;
@@ -18,13 +19,17 @@ beforeEach(async () => {
 
 afterEach(() => app.close());
 
-const call = (operation: string, body: unknown) =>
-  app.inject({
-    method: 'POST',
-    url: '/',
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${operation}` },
-    payload: JSON.stringify(body),
-  });
+type Signer = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+
+/** Calls an operation; IAM-authorised ones are signed with the test administrator unless told otherwise. */
+const call = async (operation: string, body: unknown, signer: Signer | null = IAM_AUTHORIZED_OPERATIONS.has(operation) ? TEST_ADMIN : null) => {
+  const payload = JSON.stringify(body);
+  const base = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${operation}` };
+  const headers = signer
+    ? await sigV4Headers({ credentials: signer, service: 'cognito-idp', body: payload, headers: base, date: deps.clock.now() })
+    : base;
+  return app.inject({ method: 'POST', url: '/', headers, payload });
+};
 
 describe('operation registry', () => {
   it('lists every operation the emulator serves', () => {
@@ -77,6 +82,101 @@ describe('JSON 1.1 wire format', () => {
     expect((await call('ConfirmSignUp', { ClientId: TEST_CLIENT_ID, Username: 'wire', ConfirmationCode })).json()).toEqual({});
     const auth = await call('InitiateAuth', { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: TEST_CLIENT_ID, AuthParameters: { USERNAME: 'wire', PASSWORD: TEST_PASSWORD } });
     expect(auth.json()).toMatchObject({ ChallengeParameters: {}, AuthenticationResult: { TokenType: 'Bearer', ExpiresIn: 3600 } });
+  });
+});
+
+describe('IAM authentication of admin operations (SigV4 with the stack administrator key)', () => {
+  const errorOf = (res: { statusCode: number; json: () => unknown }) => ({ status: res.statusCode, ...(res.json() as object) });
+  const victim = { UserPoolId: TEST_POOL_ID, Username: 'bob' };
+  const attacks: Array<[string, object]> = [
+    ['ListUsers', { UserPoolId: TEST_POOL_ID }],
+    ['AdminAddUserToGroup', { ...victim, GroupName: 'admin' }],
+    ['AdminSetUserPassword', { ...victim, Password: 'Attack3r!pass', Permanent: true }],
+    ['AdminCreateUser', { UserPoolId: TEST_POOL_ID, Username: 'mallory' }],
+    ['AdminGetUser', victim], ['AdminDeleteUser', victim], ['AdminRemoveUserFromGroup', { ...victim, GroupName: 'admin' }],
+    ['CreateGroup', { UserPoolId: TEST_POOL_ID, GroupName: 'owned' }],
+  ];
+
+  it.each(attacks)('%s: unsigned → MissingAuthenticationTokenException, junk keys → UnrecognizedClientException, wrong secret → InvalidSignatureException', async (operation, body) => {
+    expect(errorOf(await call(operation, body, null))).toEqual({ status: 400, __type: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' });
+    expect(errorOf(await call(operation, body, { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'junk' })))
+      .toEqual({ status: 400, __type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' });
+    expect(errorOf(await call(operation, body, { ...TEST_ADMIN, secretAccessKey: 'guessed' }))).toMatchObject({
+      status: 400, __type: 'InvalidSignatureException',
+      message: expect.stringMatching(/^The request signature we calculated does not match the signature you provided/),
+    });
+    // Nothing changed: bob still signs in with his own password and is in no new group.
+    expect(deps.store.getUser(TEST_POOL_ID, 'bob').groups).toEqual([]);
+    await signInWithPassword(deps, 'bob');
+  });
+
+  it('the exact attack (junk keys, then sign in as the victim) fails at its first step', async () => {
+    const junk = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'junk' };
+    expect((await call('AdminSetUserPassword', { ...victim, Password: 'Attack3r!pass', Permanent: true }, junk)).statusCode).toBe(400);
+    await expect(signInWithPassword(deps, 'bob', 'Attack3r!pass')).rejects.toMatchObject({ name: 'NotAuthorizedException' });
+  });
+
+  it('refuses a signature outside ±5 minutes or scoped to another service', async () => {
+    const payload = JSON.stringify({ UserPoolId: TEST_POOL_ID });
+    const base = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.ListUsers' };
+    const stale = await sigV4Headers({ credentials: TEST_ADMIN, service: 'cognito-idp', body: payload, headers: base, date: new Date(deps.clock.now().getTime() + 6 * 60_000) });
+    expect(errorOf(await app.inject({ method: 'POST', url: '/', headers: stale, payload }))).toEqual({
+      status: 400, __type: 'InvalidSignatureException',
+      message: 'Signature not yet current: 20260101T000600Z is still later than 20260101T000500Z (20260101T000000Z + 5 min.)',
+    });
+    const wrongService = await sigV4Headers({ credentials: TEST_ADMIN, service: 'sts', body: payload, headers: base, date: deps.clock.now(), host: 'cognito-idp.us-east-1.amazonaws.com' });
+    expect(errorOf(await app.inject({ method: 'POST', url: '/', headers: wrongService, payload }))).toEqual({
+      status: 400, __type: 'InvalidSignatureException', message: "Credential should be scoped to correct service: 'cognito-idp'. ",
+    });
+  });
+
+  it('refuses vended identity-pool credentials with AccessDeniedException (they hold no Cognito permission)', async () => {
+    const session = { accessKeyId: 'ASIASESSION000000001', secretAccessKey: 'session-secret', sessionToken: 'session-token' };
+    deps.sessions.record(session.accessKeyId, {
+      roleArn: 'arn:aws:iam::123456789012:role/auth', identityId: 'us-east-1:x', accountId: '123456789012',
+      expiration: new Date('2026-01-01T01:00:00Z'), secretAccessKey: session.secretAccessKey, sessionToken: session.sessionToken,
+    });
+    expect(errorOf(await call('ListUsers', { UserPoolId: TEST_POOL_ID }, session))).toEqual({
+      status: 400, __type: 'AccessDeniedException',
+      message: 'User: arn:aws:sts::123456789012:assumed-role/auth/CognitoIdentityCredentials is not authorized to perform: cognito-idp:ListUsers '
+        + `on resource: arn:aws:cognito-idp:us-east-1:123456789012:userpool/${TEST_POOL_ID} because no identity-based policy allows the cognito-idp:ListUsers action`,
+    });
+  });
+
+  it('serves public operations unsigned, as Cognito does', async () => {
+    const res = await call('InitiateAuth', { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: TEST_CLIENT_ID, AuthParameters: { USERNAME: 'bob', PASSWORD: TEST_PASSWORD } }, null);
+    expect(res.statusCode).toBe(200);
+  });
+});
+
+describe('user attributes follow Cognito rules', () => {
+  it.each(['AdminCreateUser', 'SignUp'])('%s refuses attributes outside the schema (policy, azp) with Cognito\'s message', async (operation) => {
+    const UserAttributes = [{ Name: 'policy', Value: 'consoleAdmin' }, { Name: 'azp', Value: 'some-client' }];
+    const body = operation === 'SignUp'
+      ? { ClientId: TEST_CLIENT_ID, Username: 'mallory', Password: TEST_PASSWORD, UserAttributes }
+      : { UserPoolId: TEST_POOL_ID, Username: 'mallory', UserAttributes };
+    const res = await call(operation, body);
+    expect({ status: res.statusCode, ...(res.json() as object) }).toEqual({
+      status: 400, __type: 'InvalidParameterException',
+      message: 'Attributes did not conform to the schema: policy: Attribute does not exist in the schema.\nazp: Attribute does not exist in the schema.',
+    });
+    expect(deps.store.findPool(TEST_POOL_ID)!.findUser('mallory')).toBeUndefined();
+  });
+
+  it('accepts standard and custom: attributes, and only those reach the ID token', async () => {
+    const res = await call('SignUp', {
+      ClientId: TEST_CLIENT_ID, Username: 'carol', Password: TEST_PASSWORD,
+      UserAttributes: [{ Name: 'given_name', Value: 'Carol' }, { Name: 'custom:policy', Value: 'consoleAdmin' }],
+    });
+    expect(res.statusCode).toBe(200);
+    expect(deps.store.getUser(TEST_POOL_ID, 'carol').attributes).toMatchObject({ given_name: 'Carol', 'custom:policy': 'consoleAdmin' });
+  });
+
+  it('refuses a seeded user with a non-schema attribute when the pool is loaded', () => {
+    expect(() => deps.store.loadPool({ id: 'us-east-1_Seeded', clientIds: ['seededclient'], groups: [],
+      users: [{ username: 'x', password: TEST_PASSWORD, attributes: { policy: 'consoleAdmin' } }] }, 'us-east-1'))
+      .toThrow('User pool us-east-1_Seeded, user x: attribute policy: Attribute does not exist in the schema. Use a standard attribute or custom:<name>.');
+    expect(deps.store.findPool('us-east-1_Seeded')).toBeUndefined();
   });
 });
 

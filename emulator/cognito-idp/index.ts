@@ -21,6 +21,8 @@ import { revokeToken } from './revoke-token.js';
 import { signUp } from './sign-up.js';
 import { issuerFor } from './tokens.js';
 import type { UserPoolStore } from './store.js';
+import type { CallerAuthenticator } from '../credentials/callers.js';
+import { userPoolAuthorizer } from './authorize.js';
 
 export { issuerFor } from './tokens.js';
 export { UserPoolStore, type UserSnapshot } from './store.js';
@@ -28,8 +30,11 @@ export { UserPoolStore, type UserSnapshot } from './store.js';
 /** Everything the user-pool operations may depend on; each takes only the part it needs. */
 export interface CognitoIdpDeps {
   clock: Clock;
+  /** The key that signs user-pool tokens (and nothing else). */
   keys: SigningKeys;
   store: UserPoolStore;
+  /** Verifies the SigV4 signatures of IAM-authorised operations. */
+  callers: CallerAuthenticator;
 }
 
 export const COGNITO_IDP_TARGET_PREFIX = 'AWSCognitoIdentityProviderService';
@@ -64,7 +69,7 @@ export function isCognitoIdpOperation(name: string): name is CognitoIdpOperation
 export function cognitoIdpService(deps: CognitoIdpDeps): JsonService {
   const operations: OperationTable = {};
   for (const [name, factory] of Object.entries(cognitoIdpOperations)) operations[name] = factory(deps);
-  return { targetPrefix: COGNITO_IDP_TARGET_PREFIX, operations };
+  return { targetPrefix: COGNITO_IDP_TARGET_PREFIX, operations, authorize: userPoolAuthorizer(deps.callers) };
 }
 
 /**
@@ -73,7 +78,7 @@ export function cognitoIdpService(deps: CognitoIdpDeps): JsonService {
  * `issuer` is the real Cognito issuer (what tokens carry); `jwks_uri` points back at this
  * server (the Host the request came to) so a verifier can actually fetch it. Unknown pool: 404.
  */
-export function registerUserPoolWellKnown(app: FastifyInstance, deps: CognitoIdpDeps): void {
+export function registerUserPoolWellKnown(app: FastifyInstance, deps: Pick<CognitoIdpDeps, 'keys' | 'store'>): void {
   app.get<{ Params: { poolId: string } }>('/:poolId/.well-known/jwks.json', async (request, reply) => {
     const pool = deps.store.findPool(request.params.poolId);
     if (!pool) return reply.code(404).send({ message: `User pool ${request.params.poolId} does not exist.` });

@@ -2,6 +2,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../clock.js';
 import type { PasswordPolicyConfig, UserPoolConfig } from '../config.js';
 import { InvalidParameterException, ResourceNotFoundException, UserNotFoundException, UsernameExistsException } from './errors.js';
+import { attributeNameProblem } from './attributes.js';
 import { DEFAULT_PASSWORD_POLICY, passwordPolicyViolation } from './password-policy.js';
 import { createPasswordVerifier, passwordMatches, type PasswordVerifier } from './srp.js';
 
@@ -271,6 +272,8 @@ export class UserPoolStore {
     for (const seed of config.users) {
       const violation = passwordPolicyViolation(seed.password, pool.passwordPolicy);
       if (violation) throw new Error(`User pool ${config.id}, user ${seed.username}: ${violation}`);
+      const badName = Object.keys(seed.attributes ?? {}).map(attributeNameProblem).find((p) => p !== undefined);
+      if (badName) throw new Error(`User pool ${config.id}, user ${seed.username}: attribute ${badName} Use a standard attribute or custom:<name>.`);
       const attributes = new Map(Object.entries(seed.attributes ?? {}));
       if (seed.email) attributes.set('email', seed.email).set('email_verified', 'true');
       if (pool.usernameAttributes.includes('email') && !seed.email && EMAIL.test(seed.username)) {

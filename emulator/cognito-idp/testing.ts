@@ -1,8 +1,13 @@
 import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { Sha256 } from '@aws-crypto/sha256-js';
+import { SignatureV4 } from '@smithy/signature-v4';
 import type { FastifyBaseLogger } from 'fastify';
 import { ManualClock } from '../clock.js';
 import type { UserPoolConfig } from '../config.js';
 import { SigningKeys } from '../keys.js';
+import type { AdminCredentials } from '../credentials/admin.js';
+import { CallerAuthenticator } from '../credentials/callers.js';
+import { SessionRegistry } from '../credentials/vendor.js';
 import type { RequestContext } from '../aws/types.js';
 import type { AuthenticationResultType } from '@aws-sdk/client-cognito-identity-provider';
 import type { CognitoIdpDeps } from './index.js';
@@ -41,7 +46,10 @@ export function testPoolConfig(overrides: Partial<UserPoolConfig> = {}): UserPoo
 
 let sharedKeys: Promise<SigningKeys> | undefined;
 
-export type TestDeps = CognitoIdpDeps & { clock: ManualClock };
+export type TestDeps = CognitoIdpDeps & { clock: ManualClock; sessions: SessionRegistry };
+
+/** The administrator credentials of every test deps (tests sign admin calls with them). */
+export const TEST_ADMIN: AdminCredentials = { accessKeyId: 'AKIATESTADMIN0000000', secretAccessKey: 'test-admin-secret-0000000000000000000000' };
 
 /** Fresh store and clock (2026-01-01T00:00:00Z) around one shared signing key. */
 export async function createTestDeps(pools: UserPoolConfig[] = [testPoolConfig()]): Promise<TestDeps> {
@@ -49,7 +57,8 @@ export async function createTestDeps(pools: UserPoolConfig[] = [testPoolConfig()
   const clock = new ManualClock();
   const store = new UserPoolStore(clock);
   for (const pool of pools) store.loadPool(pool, TEST_REGION);
-  return { clock, keys: await sharedKeys, store };
+  const sessions = new SessionRegistry(clock);
+  return { clock, keys: await sharedKeys, store, sessions, callers: new CallerAuthenticator(TEST_ADMIN, sessions, clock) };
 }
 
 const noop = (): void => {};
@@ -108,4 +117,28 @@ export class TestSrpClient {
       PASSWORD_CLAIM_SIGNATURE: signature,
     };
   }
+}
+
+/**
+ * SigV4 headers for an injected request (`app.inject`), signed with the SDK's own signer as a
+ * client would: `host`, `x-amz-date` and `content-type` (and the token, for session credentials).
+ */
+export async function sigV4Headers(options: {
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  service: 'cognito-idp' | 'sts';
+  body: string;
+  headers: Record<string, string>;
+  date: Date;
+  region?: string;
+  host?: string;
+}): Promise<Record<string, string>> {
+  const host = options.host ?? `${options.service}.${options.region ?? TEST_REGION}.amazonaws.com`;
+  const signer = new SignatureV4({
+    credentials: options.credentials, region: options.region ?? TEST_REGION, service: options.service, sha256: Sha256, applyChecksum: false,
+  });
+  const signed = await signer.sign(
+    { method: 'POST', protocol: 'https:', hostname: host, path: '/', query: {}, headers: { host, ...options.headers }, body: options.body },
+    { signingDate: options.date },
+  );
+  return signed.headers as Record<string, string>;
 }

@@ -4,11 +4,14 @@ import { epochSeconds, type Clock } from '../clock.js';
 import { ExternalServiceError } from '../cognito-identity/errors.js';
 import type { SigningKeys } from '../keys.js';
 import { assumeRoleWithWebIdentity } from '../minio/sts.js';
-import { MINIO_OIDC_CLIENT_ID, MINIO_POLICY_CLAIM } from '../oidc/plugin.js';
+import { MINIO_POLICY_CLAIM } from '../oidc/plugin.js';
 import type { CredentialVendor, SessionRegistry, VendRequest, VendedCredentials } from './vendor.js';
 
 export interface MinioVendorOptions {
+  /** The MinIO issuer's key (never the user pools'). */
   keys: SigningKeys;
+  /** The stack's random MinIO OpenID client ID (the tokens' `aud`). */
+  clientId: string;
   clock: Clock;
   sessions: SessionRegistry;
   /** MinIO's S3/STS endpoint, e.g. http://127.0.0.1:9000. */
@@ -62,7 +65,7 @@ export class MinioCredentialVendor implements CredentialVendor {
       // per role keeps each session on its own role's policy (MinIO does not compare iss).
       iss: `amplify-storage-emulator/${role.minioPolicy}`,
       sub: identityId,
-      aud: MINIO_OIDC_CLIENT_ID,
+      aud: this.options.clientId,
       [MINIO_POLICY_CLAIM]: role.minioPolicy,
       iat: now,
       exp: now + ttl,
@@ -79,7 +82,10 @@ export class MinioCredentialVendor implements CredentialVendor {
     } catch (e) {
       throw new ExternalServiceError(`MinIO refused credentials for role ${role.roleArn}: ${(e as Error).message}`);
     }
-    sessions.record(credentials.accessKeyId, { roleArn: role.roleArn, identityId, accountId, expiration: credentials.expiration });
+    sessions.record(credentials.accessKeyId, {
+      roleArn: role.roleArn, identityId, accountId, expiration: credentials.expiration,
+      secretAccessKey: credentials.secretAccessKey, sessionToken: credentials.sessionToken,
+    });
     return credentials;
   }
 }

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../clock.js';
 import type { RoleBinding } from '../cognito-identity/store.js';
 
 export interface VendedCredentials {
@@ -26,15 +27,44 @@ export interface SessionInfo {
   expiration: Date;
 }
 
-export class SessionRegistry {
-  private readonly sessions = new Map<string, SessionInfo>();
+/** A vended session as the registry keeps it: who holds it, and what verifies its signatures. */
+export interface RecordedSession extends SessionInfo {
+  secretAccessKey: string;
+  sessionToken: string;
+}
 
-  record(accessKeyId: string, info: SessionInfo): void {
-    this.sessions.set(accessKeyId, info);
+/**
+ * Every live vended session by access key, so STS can verify a request signed with one and name
+ * its role. Bounded for long-lived stacks: expired sessions are forgotten. The sweep runs when the
+ * registry has doubled since the last one (amortised O(1) per record).
+ */
+export class SessionRegistry {
+  private static readonly MIN_SWEEP = 256;
+  private readonly sessions = new Map<string, RecordedSession>();
+  private sweepAt = SessionRegistry.MIN_SWEEP;
+
+  constructor(private readonly clock: Clock = systemClock) {}
+
+  record(accessKeyId: string, session: RecordedSession): void {
+    if (this.sessions.size >= this.sweepAt) {
+      this.forgetExpired();
+      this.sweepAt = Math.max(SessionRegistry.MIN_SWEEP, this.sessions.size * 2);
+    }
+    this.sessions.set(accessKeyId, session);
   }
 
-  lookup(accessKeyId: string): SessionInfo | undefined {
+  /** The session holding `accessKeyId`, expired or not, until the sweep forgets it. */
+  lookup(accessKeyId: string): RecordedSession | undefined {
     return this.sessions.get(accessKeyId);
+  }
+
+  forgetExpired(): void {
+    const now = this.clock.now().getTime();
+    for (const [key, session] of this.sessions) if (session.expiration.getTime() <= now) this.sessions.delete(key);
+  }
+
+  get size(): number {
+    return this.sessions.size;
   }
 }
 

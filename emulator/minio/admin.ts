@@ -142,6 +142,10 @@ export class MinioAdmin {
 
   // ------------------------------------------------------------------ buckets and objects
 
+  async bucketExists(name: string): Promise<boolean> {
+    return this.client.bucketExists(name);
+  }
+
   /** Creates the bucket unless it exists; true when this call created it. */
   async ensureBucket(name: string): Promise<boolean> {
     if (await this.client.bucketExists(name)) return false;

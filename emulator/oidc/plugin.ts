@@ -1,13 +1,26 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { SigningKeys } from '../keys.js';
 
 /**
  * The OpenID provider MinIO trusts (MINIO_IDENTITY_OPENID_CONFIG_URL). MinIO reads this discovery
  * document and JWKS at start-up, then verifies every web-identity token the credential vendor
- * mints. It is private to the stack: clients never see it.
+ * mints. Its JWKS holds only the stack's MinIO key (keys.ts), which signs nothing else, and MinIO
+ * expects a client ID drawn at random per stack: no token a client can obtain verifies there.
  */
 export const MINIO_OIDC_PATH = '/ase/minio-oidc';
+
+/**
+ * The client ID a MinIO the stack did not start must be configured with (it cannot be told a
+ * random one). Safe to know: only the stack's MinIO key, which signs nothing a client sees,
+ * makes tokens that MinIO accepts.
+ */
 export const MINIO_OIDC_CLIENT_ID = 'amplify-storage-emulator';
+
+/** An unguessable client ID (128 random bits) for MinIO's OpenID provider, one per stack. */
+export function generateMinioClientId(): string {
+  return `ase-minio-${randomBytes(16).toString('hex')}`;
+}
 /** The JWT claim naming the MinIO canned policy of the role being assumed. */
 export const MINIO_POLICY_CLAIM = 'policy';
 

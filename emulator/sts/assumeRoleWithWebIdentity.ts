@@ -9,20 +9,22 @@ import { assumedRoleArn } from '../credentials/vendor.js';
 import type { StsDeps } from './index.js';
 import { AccessDeniedError, ExpiredTokenError, InvalidIdentityTokenError, ValidationError } from './errors.js';
 import { roleIdFor } from './role-id.js';
+import { trustAllows } from '../cognito-identity/trust.js';
 
 /**
  * AssumeRoleWithWebIdentity for Cognito's classic (basic) flow: the web identity is a token from
- * GetOpenIdToken. The role must be one the identity pool hands out, with the trust Amplify Gen2
- * writes: `amr` unauthenticated for the guest role, authenticated for every other role.
+ * GetOpenIdToken (signed with the identity issuer's own key). The role's trust policy decides
+ * (by default the one Amplify Gen2 writes: `aud` = the identity pool, `amr` unauthenticated for the
+ * guest role, authenticated for every other role).
  */
-export const AssumeRoleWithWebIdentity = ({ keys, clock, identityPools, vendor }: Pick<StsDeps, 'keys' | 'clock' | 'identityPools' | 'vendor'>):
+export const AssumeRoleWithWebIdentity = ({ identityKeys, clock, identityPools, vendor }: Pick<StsDeps, 'identityKeys' | 'clock' | 'identityPools' | 'vendor'>):
 Operation<AssumeRoleWithWebIdentityCommandInput, Wire<AssumeRoleWithWebIdentityCommandOutput>> => async (input) => {
   if (!input.RoleArn) throw new ValidationError("1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null");
   if (!input.WebIdentityToken) throw new ValidationError("1 validation error detected: Value null at 'webIdentityToken' failed to satisfy constraint: Member must not be null");
   if (!input.RoleSessionName) throw new ValidationError("1 validation error detected: Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null");
   let claims: JWTPayload;
   try {
-    ({ payload: claims } = await keys.verify(input.WebIdentityToken, { issuer: COGNITO_IDENTITY_ISSUER, currentDate: clock.now() }));
+    ({ payload: claims } = await identityKeys.verify(input.WebIdentityToken, { issuer: COGNITO_IDENTITY_ISSUER, currentDate: clock.now() }));
   } catch (e) {
     if (e instanceof joseErrors.JWTExpired) throw new ExpiredTokenError('Token is expired');
     throw new InvalidIdentityTokenError("Couldn't verify the web identity token: not issued by cognito-identity.amazonaws.com or tampered with");
@@ -30,10 +32,11 @@ Operation<AssumeRoleWithWebIdentityCommandInput, Wire<AssumeRoleWithWebIdentityC
   const poolId = typeof claims.aud === 'string' ? claims.aud : undefined;
   const pool = poolId ? identityPools.findPool(poolId) : undefined;
   if (!pool || typeof claims.sub !== 'string') throw new InvalidIdentityTokenError('Incorrect token audience');
-  const amr = Array.isArray(claims.amr) ? claims.amr : [];
+  const amr = Array.isArray(claims.amr) ? claims.amr.filter((a): a is string => typeof a === 'string') : [];
   const role = pool.roles.get(input.RoleArn);
-  const trusted = role && (input.RoleArn === pool.guestRoleArn ? amr.includes('unauthenticated') : amr.includes('authenticated'));
-  if (!role || !trusted) throw new AccessDeniedError('Not authorized to perform sts:AssumeRoleWithWebIdentity');
+  if (!role || !trustAllows(role.trustPolicy, { aud: pool.id, sub: claims.sub, amr })) {
+    throw new AccessDeniedError('Not authorized to perform sts:AssumeRoleWithWebIdentity');
+  }
   const credentials = await vendor.vend({ identityId: claims.sub, role, accountId: pool.accountId });
   return {
     Credentials: {

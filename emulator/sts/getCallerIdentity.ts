@@ -1,16 +1,22 @@
 import type { GetCallerIdentityCommandInput, GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts';
 import type { Operation, Wire } from '../aws/types.js';
+import { ADMIN_ACCOUNT_ID, ADMIN_USER_ARN } from '../credentials/admin.js';
 import { COGNITO_SESSION_NAME, assumedRoleArn } from '../credentials/vendor.js';
-import type { StsDeps } from './index.js';
 import { InvalidClientTokenIdError } from './errors.js';
 import { roleIdFor } from './role-id.js';
 
-/** GetCallerIdentity: who holds the access key the request was signed with. */
-export const GetCallerIdentity = ({ sessions }: Pick<StsDeps, 'sessions'>):
-Operation<GetCallerIdentityCommandInput, Wire<GetCallerIdentityCommandOutput>> => async (_input, ctx) => {
-  const accessKeyId = /Credential=([^/,\s]+)\//.exec(ctx.authorization ?? '')?.[1];
-  const session = accessKeyId ? sessions.lookup(accessKeyId) : undefined;
-  if (!session) throw new InvalidClientTokenIdError();
+/**
+ * GetCallerIdentity: who signed the request. The signature has been verified (sts/index.ts)
+ * against the stack's administrator key or a vended session's secret and token.
+ */
+export const GetCallerIdentity = (): Operation<GetCallerIdentityCommandInput, Wire<GetCallerIdentityCommandOutput>> => async (_input, ctx) => {
+  const caller = ctx.caller;
+  if (!caller) throw new InvalidClientTokenIdError();
+  if (caller.kind === 'admin') {
+    // An IAM user: UserId is its unique ID (AIDA…), derived here from the access key.
+    return { Account: ADMIN_ACCOUNT_ID, Arn: ADMIN_USER_ARN, UserId: `AIDA${caller.accessKeyId.slice(4)}` };
+  }
+  const { session } = caller;
   return {
     Account: session.accountId,
     Arn: assumedRoleArn(session.roleArn, COGNITO_SESSION_NAME),

@@ -1,21 +1,39 @@
-import type { OperationTable } from '../aws/types.js';
+import { queryAuthError } from '../aws/auth-errors.js';
+import { SignatureFailure } from '../aws/sigv4-verify.js';
+import { regionOfHost, signedRequestOf, type CallerAuthenticator } from '../credentials/callers.js';
+import type { QueryService } from './query-protocol.js';
 import type { Clock } from '../clock.js';
 import type { IdentityPoolStore } from '../cognito-identity/store.js';
-import type { CredentialVendor, SessionRegistry } from '../credentials/vendor.js';
+import type { CredentialVendor } from '../credentials/vendor.js';
 import type { SigningKeys } from '../keys.js';
 import { AssumeRoleWithWebIdentity } from './assumeRoleWithWebIdentity.js';
 import { GetCallerIdentity } from './getCallerIdentity.js';
 
 export interface StsDeps {
   clock: Clock;
-  keys: SigningKeys;
   identityPools: IdentityPoolStore;
   vendor: CredentialVendor;
-  sessions: SessionRegistry;
+  callers: CallerAuthenticator;
+  /** Signs the classic flow's web-identity tokens (GetOpenIdToken); STS verifies with it. */
+  identityKeys: SigningKeys;
 }
 
 export const stsOperations = { AssumeRoleWithWebIdentity, GetCallerIdentity } as const;
 
-export function stsService(deps: StsDeps): OperationTable {
-  return Object.fromEntries(Object.entries(stsOperations).map(([name, factory]) => [name, factory(deps)]));
+/** STS actions AWS requires a SigV4 signature for (AssumeRoleWithWebIdentity is public). */
+export const SIGNED_STS_ACTIONS: ReadonlySet<string> = new Set(['GetCallerIdentity']);
+
+export function stsService(deps: StsDeps): QueryService {
+  return {
+    operations: Object.fromEntries(Object.entries(stsOperations).map(([name, factory]) => [name, factory(deps)])),
+    async authorize(action, request) {
+      if (!SIGNED_STS_ACTIONS.has(action)) return undefined;
+      try {
+        return await deps.callers.authenticate(signedRequestOf(request), { service: 'sts', region: regionOfHost(request.headers.host, 'sts') });
+      } catch (e) {
+        if (e instanceof SignatureFailure) throw queryAuthError(e);
+        throw e;
+      }
+    },
+  };
 }

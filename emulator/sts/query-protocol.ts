@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AwsServiceError, InternalFailure } from '../aws/errors.js';
 import type { OperationTable, RequestContext } from '../aws/types.js';
+import type { Caller } from '../credentials/callers.js';
 import { InvalidActionError } from './errors.js';
 
 /**
@@ -10,6 +11,13 @@ import { InvalidActionError } from './errors.js';
  */
 export const FORM_CONTENT_TYPE = 'application/x-www-form-urlencoded';
 const NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
+
+/** A query-protocol service: its actions, and the authentication some of them require. */
+export interface QueryService {
+  operations: OperationTable;
+  /** Throws an AwsServiceError to refuse; returns the verified caller for signed actions. */
+  authorize?: (action: string, request: FastifyRequest) => Promise<Caller | undefined>;
+}
 
 export function isQueryRequest(request: FastifyRequest): boolean {
   const type = String(request.headers['content-type'] ?? '');
@@ -43,7 +51,7 @@ function sendXmlError(reply: FastifyReply, error: AwsServiceError, requestId: st
 }
 
 export async function handleQueryRequest(
-  operations: OperationTable,
+  { operations, authorize }: QueryService,
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<FastifyReply> {
@@ -62,9 +70,9 @@ export async function handleQueryRequest(
   const ctx: RequestContext = {
     log: request.log.child({ action }),
     host: request.headers.host,
-    authorization: request.headers.authorization,
   };
   try {
+    ctx.caller = await authorize?.(action, request);
     const output = await operation(input, ctx);
     return reply.code(200).header('content-type', 'text/xml').send(
       `<${action}Response xmlns="${NS}"><${action}Result>${toXml(output)}</${action}Result>` +

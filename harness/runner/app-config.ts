@@ -79,6 +79,7 @@ export function appConfigForScenario(
       paths: b.paths,
       ...(b.bucketPolicy ? { bucketPolicy: b.bucketPolicy } : {}),
       crossAccount: b.crossAccount,
+      ...(b.default ? { default: true } : {}),
     })),
   };
 }

@@ -3,12 +3,14 @@
  * prints, use the written amplify_outputs.json from another program with the real client, press Ctrl-C.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { CognitoIdentityProviderClient, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fetchAuthSession } from 'aws-amplify/auth';
 import { list, uploadData } from 'aws-amplify/storage';
 import { expect, it } from 'vitest';
+import { userPoolAdminClient, type AdminEndpoint } from '../../emulator/admin-client.js';
 import type { AmplifyOutputs } from '../../emulator/outputs.js';
 import { installNodeTransport } from '../../emulator/transport/node.js';
 import { Actor } from '../../harness/runner/actor.js';
@@ -18,6 +20,8 @@ import { minioLeftUnder } from '../helpers/processes.js';
 interface RunningUp {
   /** Everything `ase up` printed once it said it was ready. */
   stdout: string;
+  /** The state dir it was given (`--state-dir`). */
+  stateDir: string;
   outputs: AmplifyOutputs;
   /** Runs `use` with the AWS host names routed to this stack, as the printed snippet says. */
   withTransport(use: () => Promise<void>): Promise<void>;
@@ -30,7 +34,7 @@ async function withUp(file: string, body: (up: RunningUp) => Promise<void>): Pro
   assertBuilt();
   const dir = mkdtempSync(path.join(tmpdir(), 'ase-up-'));
   const outputsFile = path.join(dir, 'amplify_outputs.json');
-  const child = spawn(process.execPath, [CLI, 'up', file, '--outputs', outputsFile], {
+  const child = spawn(process.execPath, [CLI, 'up', file, '--outputs', outputsFile, '--state-dir', path.join(dir, '.ase')], {
     env: { ...process.env, NO_COLOR: '1', TMPDIR: dir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -45,6 +49,7 @@ async function withUp(file: string, body: (up: RunningUp) => Promise<void>): Pro
     expect(ports, stdout).not.toBeNull();
     await body({
       stdout,
+      stateDir: path.join(dir, '.ase'),
       outputs: JSON.parse(readFileSync(outputsFile, 'utf8')) as AmplifyOutputs,
       async withTransport(use) {
         const transport = installNodeTransport({ emulatorPort: Number(ports![1]), s3Port: Number(ports![2]) });
@@ -102,6 +107,32 @@ it('starts from a declarative stack config (JSON) with its own IDs and passwords
     const stopped = await up.interrupt();
     expect(stopped.code, stopped.stderr).toBe(0);
     expect(stopped.minioLeft).toEqual([]);
+  });
+}, 60_000);
+
+it('prints the admin credentials, writes them 0600, and only they sign admin calls', async () => {
+  await withUp(fixture('harness/up-stack.json'), async (up) => {
+    const printed = /AWS_ACCESS_KEY_ID=(AKIA[A-Z2-7]{16}) AWS_SECRET_ACCESS_KEY=(\S{40})/.exec(up.stdout);
+    expect(printed, up.stdout).not.toBeNull();
+    const file = path.join(up.stateDir, 'admin-credentials.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(up.stateDir).mode & 0o777).toBe(0o700);
+    const endpoint = JSON.parse(readFileSync(file, 'utf8')) as AdminEndpoint;
+    expect(endpoint.adminCredentials).toEqual({ accessKeyId: printed![1], secretAccessKey: printed![2] });
+    const admin = userPoolAdminClient(endpoint, { region: 'eu-west-1' });
+    const intruder = new CognitoIdentityProviderClient({
+      region: 'eu-west-1', endpoint: endpoint.emulatorUrl, maxAttempts: 1, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'junk' },
+    });
+    try {
+      const listed = await admin.send(new ListUsersCommand({ UserPoolId: 'eu-west-1_UpStack01' }));
+      expect(listed.Users?.map((u) => u.Username)).toContain('erin');
+      const refused = await intruder.send(new ListUsersCommand({ UserPoolId: 'eu-west-1_UpStack01' })).catch((e: Error) => e.name);
+      expect(refused).toBe('UnrecognizedClientException');
+    } finally {
+      admin.destroy();
+      intruder.destroy();
+    }
+    expect((await up.interrupt()).code).toBe(0);
   });
 }, 60_000);
 

@@ -4,7 +4,7 @@
  * every test signs out afterwards.
  */
 import {
-  AdminAddUserToGroupCommand, AdminCreateUserCommand, AdminGetUserCommand, CognitoIdentityProviderClient,
+  AdminAddUserToGroupCommand, AdminCreateUserCommand, AdminGetUserCommand, type CognitoIdentityProviderClient,
   CreateGroupCommand, ListUsersCommand, UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -17,6 +17,10 @@ import { systemClock } from '../../emulator/clock.js';
 import { SigningKeys } from '../../emulator/keys.js';
 import { cognitoIdpService, issuerFor, registerUserPoolWellKnown, type CognitoIdpDeps } from '../../emulator/cognito-idp/index.js';
 import { UserPoolStore } from '../../emulator/cognito-idp/store.js';
+import { userPoolAdminClient } from '../../emulator/admin-client.js';
+import { generateAdminCredentials } from '../../emulator/credentials/admin.js';
+import { CallerAuthenticator } from '../../emulator/credentials/callers.js';
+import { SessionRegistry } from '../../emulator/credentials/vendor.js';
 
 const REGION = 'us-east-1';
 const POOL_ID = 'us-east-1_AmplifyIt1';
@@ -25,6 +29,7 @@ const PASSWORD = 'Sup3r-secret!';
 const ADMIN_ROLE = 'arn:aws:iam::123456789012:role/amplify-admin';
 const EDITOR_ROLE = 'arn:aws:iam::123456789012:role/amplify-editor';
 
+const admin = generateAdminCredentials();
 let app: FastifyInstance;
 let deps: CognitoIdpDeps;
 let sdk: CognitoIdentityProviderClient;
@@ -32,7 +37,11 @@ let sdk: CognitoIdentityProviderClient;
 let calls: Array<{ operation: string; ms: number }> = [];
 
 beforeAll(async () => {
-  deps = { clock: systemClock, keys: await SigningKeys.generate(), store: new UserPoolStore(systemClock) };
+  const sessions = new SessionRegistry(systemClock);
+  deps = {
+    clock: systemClock, keys: await SigningKeys.generate(), store: new UserPoolStore(systemClock),
+    callers: new CallerAuthenticator(admin, sessions, systemClock),
+  };
   deps.store.loadPool({
     id: POOL_ID,
     clientIds: [CLIENT_ID],
@@ -78,9 +87,8 @@ beforeAll(async () => {
   const auth = { Cognito: { ...config.Auth!.Cognito, userPoolEndpoint: endpoint } } as ResourcesConfig['Auth'];
   Amplify.configure({ ...config, Auth: auth });
 
-  sdk = new CognitoIdentityProviderClient({
-    region: REGION, endpoint, credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'emulator' },
-  });
+  // The one signing client every caller uses for the admin API.
+  sdk = userPoolAdminClient({ emulatorUrl: endpoint, adminCredentials: admin }, { region: REGION });
 });
 
 afterAll(async () => {
@@ -240,5 +248,20 @@ describe('@aws-sdk/client-cognito-identity-provider admin calls', () => {
     const error = await sdk.send(new AdminGetUserCommand({ UserPoolId: POOL_ID, Username: 'ghost@example.com' })).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserNotFoundException);
     expect(error).toMatchObject({ message: 'User does not exist.', $metadata: { httpStatusCode: 400 } });
+  });
+
+  it('refuses the SDK signing with other keys, as Cognito does (the SDK sees its own exception names)', async () => {
+    const { CognitoIdentityProviderClient } = await import('@aws-sdk/client-cognito-identity-provider');
+    const endpoint = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+    const attempts = [
+      [{ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'emulator' }, 'UnrecognizedClientException'],
+      [{ accessKeyId: admin.accessKeyId, secretAccessKey: 'not-the-secret' }, 'InvalidSignatureException'],
+    ] as const;
+    for (const [credentials, name] of attempts) {
+      const intruder = new CognitoIdentityProviderClient({ region: REGION, endpoint, credentials, maxAttempts: 1 });
+      const error = await intruder.send(new ListUsersCommand({ UserPoolId: POOL_ID })).catch((e: unknown) => e);
+      intruder.destroy();
+      expect(error).toMatchObject({ name, $metadata: { httpStatusCode: 400 } });
+    }
   });
 });

@@ -16,7 +16,8 @@ const allow = (prefix: string) => ({ Version: '2012-10-17', Statement: [{ Effect
 const app: AppConfig = {
   id: 'sessions', region: 'us-east-1', accountId: '123456789012',
   userPool: { id: POOL, clientIds: [CLIENT], groups: [{ name: 'editors', precedence: 0, roleArn: EDITORS }], users: [{ username: 'bob', password: 'Passw0rd!x', groups: [] }] },
-  identityPool: { id: IDENTITY_POOL, allowGuestAccess: false },
+  // The classic flow (GetOpenIdToken + AssumeRoleWithWebIdentity) is on for this pool.
+  identityPool: { id: IDENTITY_POOL, allowGuestAccess: false, allowClassicFlow: true },
   roles: { guest: { arn: 'arn:aws:iam::123456789012:role/guest', policies: [] }, authenticated: { arn: AUTH, policies: [allow('public')] }, groups: { editors: { arn: EDITORS, policies: [allow('docs')] } } },
   buckets: [{ name: 'main', bucketName: 'ase-test-sessions', region: 'us-east-1', paths: {} }],
 };
