@@ -35,6 +35,7 @@ export async function loadStackConfigFile(file: string): Promise<AppConfig> {
   need(value, 'userPool.users', Array.isArray, 'a list (may be empty)');
   need(value, 'identityPool.id', (v) => /^[a-z]{2}(-gov)?-[a-z]+-\d:[0-9a-f-]{36}$/.test(String(v)), 'an identity pool ID shaped <region>:<uuid>');
   need(value, 'identityPool.allowGuestAccess', (v) => typeof v === 'boolean', 'true or false');
+  need(value, 'identityPool.allowClassicFlow', (v) => v === undefined || typeof v === 'boolean', 'true or false when given (AllowClassicFlow, default false)');
   for (const role of ['guest', 'authenticated']) {
     need(value, `roles.${role}.arn`, (v) => /^arn:aws:iam::\d{12}:role\//.test(String(v)), 'an IAM role ARN');
     need(value, `roles.${role}.policies`, Array.isArray, 'a list of IAM policy documents (may be empty)');

@@ -4,8 +4,10 @@ import {
   type JSONWebKeySet, type JWK, type JWTPayload, type JWTVerifyOptions, type JWTVerifyResult,
 } from 'jose';
 
+export type SigningAlgorithm = 'RS256' | 'ES256';
+
 /**
- * One RS256 signing key of the emulator. Each issuer has its own (see {@link StackKeys}), so a
+ * One signing key of the emulator. Each issuer has its own (see {@link StackKeys}), so a
  * token signed by one part of the stack never verifies at another.
  */
 export class SigningKeys {
@@ -13,32 +15,35 @@ export class SigningKeys {
     private readonly privateKey: CryptoKey,
     readonly publicJwk: JWK,
     readonly kid: string,
+    readonly alg: SigningAlgorithm,
   ) {}
 
-  static async generate(): Promise<SigningKeys> {
-    const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  /** RS256 by default (what Cognito user pools sign with); ES256 is much cheaper to generate. */
+  static async generate(alg: SigningAlgorithm = 'RS256'): Promise<SigningKeys> {
+    const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
     const kid = randomUUID();
     const jwk = await exportJWK(publicKey);
-    return new SigningKeys(privateKey, { ...jwk, kid, alg: 'RS256', use: 'sig' }, kid);
+    return new SigningKeys(privateKey, { ...jwk, kid, alg, use: 'sig' }, kid, alg);
   }
 
   get jwks(): JSONWebKeySet {
     return { keys: [this.publicJwk] };
   }
 
-  /** Signs `claims` as an RS256 JWT with this key's `kid`. `iat`/`exp` must be in claims. */
+  /** Signs `claims` as a JWT with this key's `kid`. `iat`/`exp` must be in claims. */
   sign(claims: JWTPayload): Promise<string> {
-    return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: this.kid, typ: 'JWT' }).sign(this.privateKey);
+    return new SignJWT(claims).setProtectedHeader({ alg: this.alg, kid: this.kid, typ: 'JWT' }).sign(this.privateKey);
   }
 
   /** Verifies signature and the standard claims jose checks (exp, nbf, and what `options` asks). */
   verify(token: string, options: JWTVerifyOptions = {}): Promise<JWTVerifyResult> {
-    return jwtVerify(token, createLocalJWKSet(this.jwks), { algorithms: ['RS256'], ...options });
+    return jwtVerify(token, createLocalJWKSet(this.jwks), { algorithms: [this.alg], ...options });
   }
 }
 
 /**
- * The stack's three issuers, each with its own private key:
+ * The stack's three issuers, each with its own private key, generated in memory at start and never
+ * written anywhere:
  * - `userPools`: user-pool ID and access tokens (published at each pool's `/.well-known/jwks.json`);
  * - `identity`: the classic flow's Cognito identity OpenID tokens (GetOpenIdToken), which STS
  *   AssumeRoleWithWebIdentity verifies;
@@ -53,6 +58,9 @@ export interface StackKeys {
 }
 
 export async function generateStackKeys(): Promise<StackKeys> {
-  const [userPools, identity, minio] = await Promise.all([SigningKeys.generate(), SigningKeys.generate(), SigningKeys.generate()]);
+  // User pools sign RS256 as Cognito does (clients and verifiers may check); the other two are
+  // verified only by the emulator's STS and by MinIO (which takes EC keys), and an EC key costs
+  // about a millisecond where an RSA key costs up to a second on a busy machine.
+  const [userPools, identity, minio] = await Promise.all([SigningKeys.generate('RS256'), SigningKeys.generate('ES256'), SigningKeys.generate('ES256')]);
   return { userPools, identity, minio };
 }

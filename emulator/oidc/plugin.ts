@@ -39,7 +39,7 @@ export function registerMinioOidc(app: FastifyInstance, deps: { keys: SigningKey
       userinfo_endpoint: `${issuer}/userinfo`,
       response_types_supported: ['code', 'id_token'],
       subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: ['RS256'],
+      id_token_signing_alg_values_supported: [deps.keys.alg],
       scopes_supported: ['openid'],
       claims_supported: ['sub', 'aud', 'exp', 'iat', 'iss', MINIO_POLICY_CLAIM],
     };
