@@ -3,7 +3,7 @@
  * thing the same way.
  */
 import path from 'node:path';
-import type { CaseResult, DecidingRequest, RunSummary, ScenarioResult } from '../results.js';
+import type { CaseResult, DecidingRequest, RunSummary, ScenarioResult, ScenarioTiming } from '../results.js';
 import type { Expectation, StorageOp } from '../scenario/types.js';
 import type { ScenarioActor, ScenarioResultExtras, ScenarioStartInfo } from './types.js';
 
@@ -321,4 +321,18 @@ export function truncateMiddle(s: string, width: number): string {
   const keepEnd = Math.ceil((width - 1) / 2);
   const keepStart = width - 1 - keepEnd;
   return `${chars.slice(0, keepStart).join('')}…${chars.slice(chars.length - keepEnd).join('')}`;
+}
+
+/**
+ * Where a scenario's time went, for every reporter: `set-up 85 ms · 2 sign-ins 412 ms · cases
+ * 1.10 s · clean-up 21 ms`. Undefined for results without timing (older or hand-made ones).
+ */
+export function timingSplit(t: ScenarioTiming | undefined): string | undefined {
+  if (!t) return undefined;
+  return [
+    `set-up ${formatDuration(t.setupMs)}`,
+    `${plural(t.signIns, 'sign-in')} ${formatDuration(t.signInMs)}`,
+    `cases ${formatDuration(t.casesMs)}`,
+    `clean-up ${formatDuration(t.teardownMs)}`,
+  ].join(' · ');
 }

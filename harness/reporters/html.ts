@@ -2,7 +2,7 @@ import type { CaseResult, RunSummary, ScenarioResult } from '../results.js';
 import type { StorageOp } from '../scenario/types.js';
 import {
   IDENTITY_ID, OPS, caseLocation, countResults, finalLine, formatDuration, formatRequest, longExpected, longObserved,
-  pathLabel, plural, relPath, scenarioContext, scenarioKey, shortIdentities, verdict, type ScenarioContext,
+  pathLabel, plural, relPath, scenarioContext, scenarioKey, shortIdentities, timingSplit, verdict, type ScenarioContext,
 } from './format.js';
 import { resolveOutPath, writeReportFile } from './output.js';
 import type { Reporter, ReporterOptions, ScenarioActor, ScenarioStartInfo } from './types.js';
@@ -169,7 +169,7 @@ function renderOverview(summary: RunSummary, contexts: ScenarioContext[], cwd: s
       <td class="num">${s.cases.length}${derived ? ` <span class="muted">(${derived} derived)</span>` : ''}</td>
       <td class="num">${esc(contexts[si]!.actors.length)}</td>
       <td class="num">${s.warnings.length || '<span class="muted">–</span>'}</td>
-      <td class="num">${esc(formatDuration(s.durationMs))}</td>
+      <td class="num"${timingSplit(s.timing) ? ` title="${esc(timingSplit(s.timing)!)}"` : ''}>${esc(formatDuration(s.durationMs))}</td>
     </tr>`;
   });
   return `<section class="card" aria-labelledby="overview-h">

@@ -82,9 +82,11 @@ function renderSuite(s: ScenarioResult, summary: RunSummary, opts: JunitRenderOp
       timestamp: xmlTimestamp(summary.startedAt),
     })}>`,
   );
-  if (s.warnings.length > 0) {
+  const timing = s.timing ? ([['setup', s.timing.setupMs], ['sign-in', s.timing.signInMs], ['cases', s.timing.casesMs], ['clean-up', s.timing.teardownMs]] as const) : [];
+  if (s.warnings.length > 0 || timing.length > 0) {
     out.push('    <properties>');
     for (const w of s.warnings) out.push(`      <property${attrs({ name: 'warning', value: w })}/>`);
+    for (const [what, ms] of timing) out.push(`      <property${attrs({ name: `time.${what}`, value: seconds(ms) })}/>`);
     out.push('    </properties>');
   }
   if (s.error !== undefined) {

@@ -1,7 +1,7 @@
 import type { CaseResult, RunSummary, ScenarioResult } from '../results.js';
 import {
   actorLabel, caseLocation, countResults, finalLine, formatDuration, formatRequest, longExpected, longObserved,
-  pathLabel, plural, relPath, scenarioContext, scenarioKey, shortIdentities, tableOutcomes, type ScenarioContext,
+  pathLabel, plural, relPath, scenarioContext, scenarioKey, shortIdentities, tableOutcomes, timingSplit, type ScenarioContext,
 } from './format.js';
 import { resolveOutPath, writeReportFile, writeToStream } from './output.js';
 import type { Reporter, ReporterOptions, ScenarioStartInfo } from './types.js';
@@ -135,6 +135,8 @@ function renderScenario(s: ScenarioResult, ctx: ScenarioContext, opts: MarkdownR
   if (s.error === undefined) stats.push(`${s.cases.length - failed.length} passed`, `${failed.length} failed`);
   stats.push(formatDuration(s.durationMs));
   out.push(stats.join(' · '));
+  const split = timingSplit(s.timing);
+  if (split) out.push('', `Time: ${split}`);
   if (s.error !== undefined) {
     out.push('', '> **💥 Setup failed: the scenario\'s cases did not run** (counted as one failure).', '>');
     out.push(...fenced(s.error).map((l) => `> ${l}`));

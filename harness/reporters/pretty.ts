@@ -1,7 +1,7 @@
 import type { CaseResult, RunSummary, ScenarioResult } from '../results.js';
 import {
   actorLabel, caseLocation, countResults, createColors, displayWidth, finalLine, formatDuration, formatRequest,
-  isCI, longExpected, longObserved, pathLabel, plural, relPath, scenarioContext, scenarioKey, shortIdentities,
+  isCI, longExpected, longObserved, timingSplit, pathLabel, plural, relPath, scenarioContext, scenarioKey, shortIdentities,
   shouldUseColor, tableOutcomes, stripAnsi, truncateMiddle, type Colors, type ScenarioContext, type TtyLike,
 } from './format.js';
 import type { Reporter, ReporterOptions, RunStartInfo, ScenarioStartInfo } from './types.js';
@@ -215,6 +215,8 @@ function renderScenario(s: ScenarioResult, ctx: ScenarioContext, opts: PrettyRen
     const stats = failed > 0 ? `${c.red(`${failed} failed`)}, ${s.cases.length - failed} passed` : c.green('all passed');
     lines.push(`  ${plural(s.cases.length, 'case')}: ${stats} ${c.dim(`· ${formatDuration(s.durationMs)}`)}`);
   }
+  const split = timingSplit(s.timing);
+  if (split) lines.push(`  ${c.dim(`time: ${split}`)}`);
   if (s.cases.length > 0) lines.push('', ...renderTable(s.cases, ctx, opts.columns, c));
   if (s.warnings.length > 0) {
     lines.push('', `  ${c.yellow(`⚠ ${plural(s.warnings.length, 'warning')}`)}`);

@@ -15,23 +15,29 @@ export interface ActorIdentity {
 /**
  * One person using the app: their own AmplifyContext with their own token and credential
  * providers over private storage, so no session leaks between actors. Users sign in with the
- * client's default flow (SRP); guests just ask for credentials.
+ * client's default flow (SRP); guests just ask for credentials. An actor can also start from a
+ * session signed in elsewhere (`storage`: what the client stored then), as an app reloaded in a
+ * browser tab finds its user signed in: the client reads the tokens and identity ID from storage.
  */
 export class Actor {
   readonly context: AmplifyContext;
   private signedIn = false;
+  private readonly storage: MemoryKeyValueStorage;
 
   constructor(
     readonly name: string,
     config: ResourcesConfig,
     private readonly credentials?: { username: string; password: string },
+    storage?: Record<string, string>,
   ) {
     const auth = config.Auth!;
-    const storage = new MemoryKeyValueStorage();
+    this.storage = new MemoryKeyValueStorage(storage);
+    this.signedIn = storage !== undefined && credentials !== undefined;
+    const storageForClient = this.storage;
     this.context = createAmplifyContext(config, {
       Auth: {
-        tokenProvider: createUserPoolsTokenProvider(auth, storage),
-        credentialsProvider: createAWSCredentialsAndIdentityIdProvider(auth, storage),
+        tokenProvider: createUserPoolsTokenProvider(auth, storageForClient),
+        credentialsProvider: createAWSCredentialsAndIdentityIdProvider(auth, storageForClient),
       },
     });
   }
@@ -52,6 +58,11 @@ export class Actor {
       throw new Error(`Sign-in of ${this.name} stopped at step ${result.nextStep.signInStep}; scenario users are created confirmed with a permanent password, so this is an emulator bug.`);
     }
     this.signedIn = true;
+  }
+
+  /** What the client has stored for this actor (tokens, identity ID): its session, as plain data. */
+  storedSession(): Record<string, string> {
+    return this.storage.snapshot();
   }
 
   /** The identity ID and access key the client currently holds (credentials fetched on demand). */

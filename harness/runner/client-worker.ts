@@ -6,14 +6,17 @@ import type { ScenarioCase } from '../scenario/types.js';
 import type { ScenarioPlan } from './plan.js';
 import { RecordingDispatcher } from './request-recorder.js';
 import { ScenarioClient } from './scenario-client.js';
+import { signInHere, type SignedInSession } from './sign-in.js';
 
 /**
  * Entry point of a client worker thread: its own aws-amplify module instance, its own transport
- * to the stack, one scenario's client half at a time. See client-workers.ts for the protocol.
+ * to the stack, one scenario's client half at a time, and between its cases sign-ins for any
+ * scenario (one at a time). See client-workers.ts for the protocol.
  */
 export type ToWorker =
   | { type: 'init'; targets: TransportTargets }
-  | { type: 'start'; id: number; plan: ScenarioPlan; outputs: AmplifyOutputs }
+  | { type: 'signIn'; id: number; outputs: AmplifyOutputs; user: { name: string; password: string } }
+  | { type: 'start'; id: number; plan: ScenarioPlan; outputs: AmplifyOutputs; sessions: SignedInSession[] }
   | { type: 'case'; id: number; case: ScenarioCase }
   | { type: 'end'; id: number };
 
@@ -28,8 +31,10 @@ async function handle(message: ToWorker): Promise<unknown> {
     case 'init':
       setGlobalDispatcher(new RecordingDispatcher(createStackDispatcher(message.targets)));
       return undefined;
+    case 'signIn':
+      return signInHere(message.outputs, message.user);
     case 'start':
-      client = new ScenarioClient(message.plan, message.outputs);
+      client = new ScenarioClient(message.plan, message.outputs, message.sessions);
       return client.signInAll();
     case 'case':
       if (!client) throw new Error('no scenario started in this worker');

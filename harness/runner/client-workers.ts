@@ -5,6 +5,7 @@ import type { TransportTargets } from '../../emulator/transport/node.js';
 import type { FromWorker, ToWorker } from './client-worker.js';
 import type { ClientHalf } from './run-scenario.js';
 import type { ClientCaseResult, SignedInUsers } from './scenario-client.js';
+import type { SignedInSession, SignInService } from './sign-in.js';
 
 const WORKER_URL = new URL('./client-worker.js', import.meta.url);
 
@@ -21,6 +22,8 @@ class ClientWorker {
   /** Set up in the worker (its transport installed); awaited before the first scenario. */
   private readonly ready: Promise<unknown>;
   private terminating = false;
+  /** Sign-ins sent and not answered yet: the pool gives the next one to the least busy worker. */
+  signInsPending = 0;
 
   constructor(targets: TransportTargets) {
     this.worker = new Worker(WORKER_URL);
@@ -53,11 +56,21 @@ class ClientWorker {
     });
   }
 
+  async signIn(...[outputs, user]: Parameters<SignInService>): Promise<SignedInSession> {
+    this.signInsPending++;
+    try {
+      await this.ready;
+      return await this.call<SignedInSession>({ type: 'signIn', outputs, user: { name: user.name, password: user.password } });
+    } finally {
+      this.signInsPending--;
+    }
+  }
+
   asClientHalf(): ClientHalf {
     return {
-      start: async (plan, outputs) => {
+      start: async (plan, outputs, sessions) => {
         await this.ready;
-        return this.call<SignedInUsers>({ type: 'start', plan, outputs });
+        return this.call<SignedInUsers>({ type: 'start', plan, outputs, sessions });
       },
       runCase: (c) => this.call<ClientCaseResult>({ type: 'case', case: c }),
       end: () => this.call<void>({ type: 'end' }),
@@ -70,7 +83,10 @@ class ClientWorker {
   }
 }
 
-/** A fixed set of client workers; a scenario borrows one for its whole run. */
+/**
+ * A fixed set of client workers; a scenario borrows one for its whole run, and its users'
+ * sign-ins are spread over all of them (the client's SRP maths is CPU work, one core each).
+ */
 export class ClientWorkerPool {
   private readonly idle: ClientWorker[];
   private readonly all: ClientWorker[];
@@ -80,12 +96,22 @@ export class ClientWorkerPool {
     this.idle = [...this.all];
   }
 
+  get size(): number {
+    return this.all.length;
+  }
+
   /** Takes an idle worker; the scheduler never asks for more than `size` at once. */
   acquire(): { client: ClientHalf; release: () => void } {
     const worker = this.idle.pop();
     if (!worker) throw new Error('no idle client worker: the scheduler asked for more scenarios than workers');
     return { client: worker.asClientHalf(), release: () => this.idle.push(worker) };
   }
+
+  /** Signs a user in on the worker with the fewest sign-ins waiting (the first such one). */
+  readonly signIn: SignInService = (outputs, user) => {
+    const worker = this.all.reduce((best, w) => (w.signInsPending < best.signInsPending ? w : best));
+    return worker.signIn(outputs, user);
+  };
 
   async close(): Promise<void> {
     await Promise.all(this.all.map((w) => w.terminate()));

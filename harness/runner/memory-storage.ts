@@ -2,7 +2,11 @@ import type { KeyValueStorageInterface } from 'aws-amplify/utils';
 
 /** One actor's private token and identity storage: what a browser tab's localStorage would be. */
 export class MemoryKeyValueStorage implements KeyValueStorageInterface {
-  private readonly items = new Map<string, string>();
+  private readonly items: Map<string, string>;
+  /** `initial`: what the storage held before (a session signed in elsewhere, as a reloaded tab finds it). */
+  constructor(initial: Record<string, string> = {}) {
+    this.items = new Map(Object.entries(initial));
+  }
   async setItem(key: string, value: string): Promise<void> {
     this.items.set(key, value);
   }
@@ -14,5 +18,9 @@ export class MemoryKeyValueStorage implements KeyValueStorageInterface {
   }
   async clear(): Promise<void> {
     this.items.clear();
+  }
+  /** Everything stored, as plain data (it can cross to another thread). */
+  snapshot(): Record<string, string> {
+    return Object.fromEntries(this.items);
   }
 }

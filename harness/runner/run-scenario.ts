@@ -2,12 +2,13 @@ import { performance } from 'node:perf_hooks';
 import type { AppConfig } from '../../emulator/config.js';
 import type { AmplifyOutputs } from '../../emulator/outputs.js';
 import type { Stack } from '../../emulator/stack.js';
-import type { CaseResult, ScenarioResult } from '../results.js';
+import type { CaseResult, ScenarioResult, ScenarioTiming } from '../results.js';
 import { resolvePlaceholders } from '../scenario/placeholders.js';
 import type { ScenarioCase } from '../scenario/types.js';
 import { appConfigForScenario } from './app-config.js';
 import type { ScenarioPlan } from './plan.js';
 import { placeholderContext, ScenarioClient, type ClientCaseResult, type SignedInUsers } from './scenario-client.js';
+import { signInHere, type SignedInSession, type SignInService } from './sign-in.js';
 
 export type { ScenarioPlan } from './plan.js';
 
@@ -17,10 +18,11 @@ export interface ScenarioHooks {
 
 /**
  * Where a scenario's client half runs: in this thread ({@link inProcessClient}) or in a worker
- * thread (client-workers.ts). Either way it signs the users in, then runs cases one by one.
+ * thread (client-workers.ts). It starts from the users' signed-in sessions (signing in any
+ * without one), then runs cases one by one.
  */
 export interface ClientHalf {
-  start(plan: ScenarioPlan, outputs: AmplifyOutputs): Promise<SignedInUsers>;
+  start(plan: ScenarioPlan, outputs: AmplifyOutputs, sessions: SignedInSession[]): Promise<SignedInUsers>;
   runCase(c: ScenarioCase): Promise<ClientCaseResult>;
   end(): Promise<void>;
 }
@@ -28,8 +30,8 @@ export interface ClientHalf {
 export function inProcessClient(): ClientHalf {
   let client: ScenarioClient | undefined;
   return {
-    async start(plan, outputs) {
-      client = new ScenarioClient(plan, outputs);
+    async start(plan, outputs, sessions) {
+      client = new ScenarioClient(plan, outputs, sessions);
       return client.signInAll();
     },
     runCase: (c) => client!.runCase(c),
@@ -51,25 +53,41 @@ export class ScenarioSession {
   outputs: AmplifyOutputs | undefined;
   warnings: string[] = [];
   users: SignedInUsers | undefined;
+  /** Where set-up and sign-in time went (the cases' and tear-down's are added by their callers). */
+  readonly timing: ScenarioTiming = { setupMs: 0, signInMs: 0, signIns: 0, casesMs: 0, teardownMs: 0 };
 
   constructor(
     readonly plan: ScenarioPlan,
     private readonly stack: Stack,
     readonly appId: string,
-    options: { stableIdsSeed?: string; client?: ClientHalf } = {},
+    options: { stableIdsSeed?: string; client?: ClientHalf; signIn?: SignInService } = {},
   ) {
     this.app = appConfigForScenario(plan.scenario, plan.users, appId, options);
     this.client = options.client ?? inProcessClient();
+    this.signIn = options.signIn ?? signInHere;
   }
 
   private readonly client: ClientHalf;
+  private readonly signIn: SignInService;
 
+  /**
+   * Loads the app, then signs every user in at once (each sign-in wherever the sign-in service
+   * runs it: across the client workers in a CLI run) as soon as the pools exist, and writes the
+   * objects once the users' identity IDs are known. Every case then reuses its actor's session.
+   */
   async setup(): Promise<void> {
+    const started = performance.now();
     const loaded = await this.stack.load(this.app);
     this.outputs = loaded.outputs;
     this.warnings.push(...loaded.warnings);
-    this.users = await this.client.start(this.plan, loaded.outputs);
+    const loadedAt = performance.now();
+    const sessions = await Promise.all(this.plan.users.map((u) => this.signIn(loaded.outputs, u)));
+    this.users = await this.client.start(this.plan, loaded.outputs, sessions);
+    const signedInAt = performance.now();
+    this.timing.signIns = this.plan.users.length;
+    this.timing.signInMs = signedInAt - loadedAt;
     await this.writeObjects(this.plan.objects);
+    this.timing.setupMs = loadedAt - started + (performance.now() - signedInAt);
   }
 
   private derivedObjectsWritten = false;
@@ -93,10 +111,12 @@ export class ScenarioSession {
   }
 
   async teardown(): Promise<void> {
+    const started = performance.now();
     try {
       await this.client.end();
     } finally {
       await this.stack.unload(this.appId);
+      this.timing.teardownMs = performance.now() - started;
     }
   }
 }
@@ -108,16 +128,22 @@ export async function runScenario(
   appId: string,
   hooks: ScenarioHooks = {},
   client?: ClientHalf,
+  signIn?: SignInService,
 ): Promise<ScenarioResult> {
   const started = performance.now();
   const result: ScenarioResult = { name: plan.scenario.name, file: plan.scenario.file, cases: [], durationMs: 0, warnings: [...plan.notes] };
-  const session = new ScenarioSession(plan, stack, appId, client ? { client } : {});
+  const session = new ScenarioSession(plan, stack, appId, { ...(client ? { client } : {}), ...(signIn ? { signIn } : {}) });
   try {
     await session.setup();
-    for (const c of plan.cases) {
-      const caseResult = await session.runCase(c);
-      result.cases.push(caseResult);
-      await hooks.onCaseResult?.(caseResult);
+    const casesStarted = performance.now();
+    try {
+      for (const c of plan.cases) {
+        const caseResult = await session.runCase(c);
+        result.cases.push(caseResult);
+        await hooks.onCaseResult?.(caseResult);
+      }
+    } finally {
+      session.timing.casesMs = performance.now() - casesStarted;
     }
   } catch (e) {
     result.error = (e as Error).message;
@@ -127,6 +153,7 @@ export async function runScenario(
     });
     result.warnings.push(...session.warnings);
     result.durationMs = performance.now() - started;
+    result.timing = { ...session.timing };
   }
   return result;
 }

@@ -10,6 +10,7 @@ import { inProcessClient, runScenario, type ClientHalf, type ScenarioPlan } from
 import { ClientWorkerPool, clientWorkersAvailable } from './client-workers.js';
 import { RecordingDispatcher } from './request-recorder.js';
 import { selectShard } from './shard.js';
+import type { SignInService } from './sign-in.js';
 import { createStackDispatcher } from '../../emulator/transport/node.js';
 import { getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 
@@ -31,6 +32,11 @@ export interface RunOptions {
   threads?: boolean;
   /** Run only this shard's files (see shard.ts: balanced by case count, the same on every machine). */
   shard?: RunShard;
+  /**
+   * Client workers to use, kept by the caller across runs (`ase test --watch` keeps them warm);
+   * at least `concurrency` of them. Without it, a run starts its own when `threads` says so.
+   */
+  clients?: ClientWorkerPool;
 }
 
 export function caseFilter(filter: string | undefined): (text: string) => boolean {
@@ -97,11 +103,15 @@ export async function runScenarios(scenarios: Scenario[], options: RunOptions): 
   await reporter.onRunStart?.({ files: plans.map((p) => p.scenario.file), startedAt });
 
   const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
+  if (options.clients) {
+    const pool = options.clients;
+    return runPlans(plans, options, reporter, startedAt, started, Math.min(concurrency, pool.size), () => pool.acquire(), pool.signIn);
+  }
   if (options.threads ?? clientWorkersAvailable()) {
     // Each worker routes its own client's traffic to the stack.
     const pool = new ClientWorkerPool(concurrency, options.stack.transportTargets);
     try {
-      return await runPlans(plans, options, reporter, startedAt, started, concurrency, () => pool.acquire());
+      return await runPlans(plans, options, reporter, startedAt, started, concurrency, () => pool.acquire(), pool.signIn);
     } finally {
       await pool.close();
     }
@@ -127,6 +137,7 @@ async function runPlans(
   started: number,
   concurrency: number,
   acquireClient: () => { client: ClientHalf; release: () => void },
+  signIn?: SignInService,
 ): Promise<RunSummary> {
   const results: ScenarioResult[] = new Array(plans.length);
   const busyBuckets = new Set<string>();
@@ -161,7 +172,7 @@ async function runPlans(
       try {
         results[index] = await runScenario(plan, options.stack, `r${runId}s${index}`, {
           onCaseResult: (r) => reporter.onCaseResult?.(r),
-        }, client);
+        }, client, signIn);
       } finally {
         release();
       }

@@ -10,6 +10,7 @@ import { compareWithExpectation } from './expectations.js';
 import { runOperation, type ResolvedCase } from './operations.js';
 import type { ScenarioPlan } from './plan.js';
 import { recordRequests, type CaseRecording } from './request-recorder.js';
+import { serialSignIn, type SignedInSession } from './sign-in.js';
 
 /** Who the scenario's users are, once signed in: identity IDs and user-pool subs, by user name. */
 export interface SignedInUsers {
@@ -20,14 +21,6 @@ export interface SignedInUsers {
 /** A case result as the client sees it; the server side adds the role that access key holds. */
 export interface ClientCaseResult extends CaseResult {
   accessKeyId?: string;
-}
-
-/** Sign-ins go one at a time: the client keeps in-progress sign-in state in one module-wide store. */
-let signInQueue: Promise<unknown> = Promise.resolve();
-function serialSignIn(actor: Actor): Promise<void> {
-  const next = signInQueue.then(() => actor.ensureSignedIn());
-  signInQueue = next.catch(() => undefined);
-  return next;
 }
 
 /** A case's label in reports: its name, or `actor op path` (`actor copy from → path`). */
@@ -44,17 +37,23 @@ export class ScenarioClient {
   private readonly identities = new Map<string, string>();
   private readonly subs = new Map<string, string>();
 
-  constructor(readonly plan: ScenarioPlan, outputs: AmplifyOutputs) {
+  /** `sessions`: users already signed in (sign-in.ts); they start from their stored session. */
+  constructor(readonly plan: ScenarioPlan, outputs: AmplifyOutputs, sessions: readonly SignedInSession[] = []) {
     const config = Actor.configFrom(outputs);
     this.actors.set('guest', new Actor('guest', config));
+    const byUser = new Map(sessions.map((s) => [s.user, s]));
     for (const user of plan.users) {
-      this.actors.set(user.name, new Actor(user.name, config, { username: user.name, password: user.password }));
+      const session = byUser.get(user.name);
+      this.actors.set(user.name, new Actor(user.name, config, { username: user.name, password: user.password }, session?.storage));
+      if (session?.identityId) this.identities.set(user.name, session.identityId);
+      if (session?.sub) this.subs.set(user.name, session.sub);
     }
   }
 
-  /** Signs every user in (SRP) and learns their identity IDs and subs, for placeholders. */
+  /** Signs in every user not signed in yet (SRP) and learns their identity IDs and subs, for placeholders. */
   async signInAll(): Promise<SignedInUsers> {
     for (const user of this.plan.users) {
+      if (this.identities.has(user.name) && this.subs.has(user.name)) continue;
       const actor = this.actors.get(user.name)!;
       await serialSignIn(actor);
       const { identityId, sub } = await actor.identity();
