@@ -17,6 +17,7 @@ export async function runTest(args: string[]): Promise<number> {
     derive: { type: 'boolean' },
     concurrency: { type: 'string' },
     shard: { type: 'string' },
+    watch: { type: 'boolean' },
   } }));
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
@@ -36,6 +37,18 @@ export async function runTest(args: string[]): Promise<number> {
     reporter = createReporters(reporterNames, { out: values.out ?? 'reports/', cwd: process.cwd() });
   } catch (e) {
     throw new UsageError((e as Error).message);
+  }
+  if (values.watch) {
+    const { runWatch } = await import('./test-watch.js');
+    return runWatch({
+      args: positionals.length > 0 ? positionals : ['scenarios'],
+      reporterNames,
+      out: values.out ?? 'reports/',
+      ...(values.filter !== undefined ? { filter: values.filter } : {}),
+      ...(values.derive ? { derive: true } : {}),
+      ...(concurrency !== undefined ? { concurrency } : {}),
+      ...(shard ? { shard } : {}),
+    });
   }
 
   let files: string[];
