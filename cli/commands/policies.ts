@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { buildRolePolicies } from '../../emulator/policy/index.js';
+import { buildRolePolicies, formatDecision } from '../../emulator/policy/index.js';
 import { appConfigForScenario } from '../../harness/runner/app-config.js';
 import { planScenario } from '../../harness/runner/run.js';
 import { loadScenarioFiles } from '../../harness/scenario/load-many.js';
@@ -8,7 +8,8 @@ import { UsageError, withUsageErrors } from '../main.js';
 
 /**
  * `ase policies <scenario>`: for each role, the IAM policies it carries (as the file gives them, or
- * as generated from `paths`), what MinIO enforces after compilation, and the compiler's warnings.
+ * as generated from `paths`), what MinIO enforces after compilation, and the decision log: every
+ * decision the compiler made for the role, in order.
  */
 export async function runPolicies(args: string[]): Promise<number> {
   const { values, positionals } = withUsageErrors(() => parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' } } }));
@@ -45,7 +46,9 @@ export async function runPolicies(args: string[]): Promise<number> {
       out.push('Session policy (cross-account bucket policy, intersected by MinIO):');
       out.push(JSON.stringify(build.sessionPolicy, null, 2));
     }
-    out.push(build.warnings.length ? `Warnings:\n${build.warnings.map((w) => `  - ${w}`).join('\n')}` : 'Warnings: none');
+    out.push(build.decisions.length
+      ? `Decisions:\n${build.decisions.map((d) => `  - ${formatDecision(d)}`).join('\n')}`
+      : 'Decisions: none (compiled as written)');
     out.push('');
   }
   process.stdout.write(`${out.join('\n')}\n`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { combineSameAccount, crossAccountSessionPolicy, statementsForRole, type RoleSessionRef } from './bucket-policy.js';
+import { combineSameAccount, crossAccountSessionPolicy, statementsForRole as pick, type RoleSessionRef } from './bucket-policy.js';
+import { formatDecision } from './compile/index.js';
 import type { IamPolicyDocument, IamStatement } from './types.js';
 import { PolicyValidationError } from './validate-iam.js';
 
@@ -7,6 +8,11 @@ const ROLE = 'arn:aws:iam::111122223333:role/amplify-auth';
 const SESSION = 'arn:aws:sts::111122223333:assumed-role/amplify-auth/CognitoIdentityCredentials';
 const same: RoleSessionRef = { roleArn: ROLE, accountId: '111122223333', bucketAccountId: '111122223333', bucketName: 'b' };
 const cross: RoleSessionRef = { ...same, bucketAccountId: '444455556666' };
+/** The picked statements, with the decisions as lines. */
+const statementsForRole = (...args: Parameters<typeof pick>) => {
+  const { decisions, ...rest } = pick(...args);
+  return { ...rest, warnings: decisions.map(formatDecision) };
+};
 const policy = (...statements: IamStatement[]): IamPolicyDocument => ({ Version: '2012-10-17', Statement: statements });
 const get = (principal: IamStatement['Principal'], effect: 'Allow' | 'Deny' = 'Allow'): IamStatement =>
   ({ Effect: effect, Principal: principal, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' });

@@ -17,6 +17,7 @@
  */
 
 import { COGNITO_SESSION_NAME, POLICY_VERSION, S3_ARN_PREFIX } from './constants.js';
+import type { Decision } from './compile/index.js';
 import type { IamPolicyDocument, IamStatement, Principal } from './types.js';
 import { PolicyValidationError, validateIamDocument, type PolicyIssue } from './validate-iam.js';
 
@@ -40,7 +41,8 @@ export interface RoleBucketStatements {
   statements: IamStatement[];
   /** Their positions in the bucket policy, for messages. */
   indexes: number[];
-  warnings: string[];
+  /** What was decided about statements that name this role in some way. */
+  decisions: Decision[];
 }
 
 const asList = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
@@ -70,10 +72,11 @@ export function statementsForRole(bucketPolicy: IamPolicyDocument, ref: RoleSess
   const isAccount = (id: string) => id === ref.accountId || id === `arn:aws:iam::${ref.accountId}:root`;
   const crossAccount = ref.accountId !== ref.bucketAccountId;
 
-  const out: RoleBucketStatements = { statements: [], indexes: [], warnings: [] };
+  const out: RoleBucketStatements = { statements: [], indexes: [], decisions: [] };
   asList(bucketPolicy.Statement).forEach((st, index) => {
-    const label = `${source} Statement[${index}]${st.Sid !== undefined ? ` (Sid "${st.Sid}")` : ''}`;
-    const warn = (m: string) => out.warnings.push(`${label}: ${m}`);
+    const warn = (message: string) => out.decisions.push({
+      source, statementIndex: index, ...(typeof st.Sid === 'string' ? { sid: st.Sid } : {}), kind: 'principal', message,
+    });
     let applies = false;
     if (st.Principal !== undefined) {
       const { everyone, ids } = principalIds(st.Principal);

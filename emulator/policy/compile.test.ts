@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parseOperator } from './aws-model.js';
-import { compileForMinio, evaluateStatically, type CompileOptions } from './compile.js';
+import { compileForMinio, evaluateStatically, formatDecision, type CompileOptions } from './compile/index.js';
 import type { IamStatement } from './types.js';
 
 const SUB = '${cognito-identity.amazonaws.com:sub}';
-const compile = (statements: IamStatement[], options: Partial<CompileOptions> = {}) =>
-  compileForMinio({ Version: '2012-10-17', Statement: statements }, { source: 'auth.json', ...options });
+/** The compiled policy and two views of the decision log (the log itself is checked below). */
+const compile = (statements: IamStatement[], options: Partial<CompileOptions> = {}) => {
+  const { decisions: _log, ...result } = compileForMinio({ Version: '2012-10-17', Statement: statements }, { source: 'auth.json', ...options });
+  return result;
+};
 const doc = (...statements: IamStatement[]) => ({ Version: '2012-10-17', Statement: statements });
 const VERSIONED = { StringNotEquals: { 's3:versionid': [''] } };
 
@@ -458,5 +461,33 @@ describe('evaluateStatically (AWS semantics, used for keys known ahead of time)'
     ['Bool', ['true'], ['true'], true],
   ] as const)('%s %j on %j → %s', (op, values, request, expected) => {
     expect(ev(op, [...values], request ? [...request] : undefined)).toBe(expected);
+  });
+});
+
+describe('compileForMinio: one decision log', () => {
+  it('records each decision once; the warnings and the dropped list are views of it', () => {
+    const result = compileForMinio(doc(
+      { Sid: 'Acl', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectAcl'], Resource: ['arn:aws:s3:::b/*'] },
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::b'], Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:cloudfront::*' } } },
+    ), { source: 'auth.json' });
+    expect(result.decisions).toStrictEqual([
+      {
+        source: 'auth.json', statementIndex: 0, sid: 'Acl', kind: 'action',
+        message: 'action dropped: s3:GetObjectAcl is not an action MinIO knows (MinIO would reject the whole policy)',
+        dropped: [{ kind: 'action', item: 's3:GetObjectAcl', reason: 's3:GetObjectAcl is not an action MinIO knows (MinIO would reject the whole policy)' }],
+      },
+      {
+        source: 'auth.json', statementIndex: 1, kind: 'action',
+        message: 'Allow dropped (fail closed): condition ArnLike aws:SourceArn: MinIO has no condition key aws:SourceArn (s3:ListBucket)',
+        dropped: [{ kind: 'action', item: 's3:ListBucket', reason: 'condition ArnLike aws:SourceArn: MinIO has no condition key aws:SourceArn' }],
+      },
+      {
+        source: 'auth.json', statementIndex: 1, kind: 'statement',
+        message: 'statement dropped: nothing in it can match in AWS or be expressed in MinIO',
+        dropped: [{ kind: 'statement', item: 'Statement[1]', reason: 'nothing in it can match in AWS or be expressed in MinIO' }],
+      },
+    ]);
+    expect(result.warnings).toStrictEqual(result.decisions.map(formatDecision));
+    expect(result.dropped.map((d) => `${d.statementIndex} ${d.kind} ${d.item}`)).toStrictEqual(['0 action s3:GetObjectAcl', '1 action s3:ListBucket', '1 statement Statement[1]']);
   });
 });

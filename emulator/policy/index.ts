@@ -7,7 +7,7 @@ import type { BucketConfig, RolesConfig } from '../config.js';
 import {
   combineSameAccount, crossAccountSessionPolicy, statementsForRole,
 } from './bucket-policy.js';
-import { compileForMinio } from './compile.js';
+import { compileForMinio, formatDecision, type Decision } from './compile/index.js';
 import { MINIO_CANNED_POLICY_MAX_BYTES, MINIO_SESSION_POLICY_MAX_BYTES, POLICY_VERSION } from './constants.js';
 import type { IamPolicyDocument, IamStatement } from './types.js';
 import { PolicyValidationError, validateIamDocument, type PolicyIssue } from './validate-iam.js';
@@ -23,7 +23,10 @@ export {
   validateIamDocument, assertValidIamDocument, PolicyValidationError, formatIssue, arnProblem,
   type PolicyIssue, type PolicyKind,
 } from './validate-iam.js';
-export { compileForMinio, evaluateStatically, type CompileOptions, type CompileResult, type DroppedItem } from './compile.js';
+export {
+  compileForMinio, evaluateStatically, formatDecision, type CompileOptions, type CompileResult, type Decision, type DecisionKind,
+  type DroppedItem, type DroppedPart,
+} from './compile/index.js';
 export {
   statementsForRole, combineSameAccount, crossAccountSessionPolicy, type RoleSessionRef, type RoleBucketStatements,
 } from './bucket-policy.js';
@@ -39,7 +42,9 @@ export interface RolePolicyBuild {
   minioPolicy: IamPolicyDocument;
   /** Present when a cross-account bucket exists: pass it as the STS `Policy` parameter. */
   sessionPolicy?: IamPolicyDocument;
-  /** Every decision the compiler made, in plain words. */
+  /** Every decision made for the role (compiling its documents, picking bucket-policy statements), in order. */
+  decisions: Decision[];
+  /** The decisions, one line each ({@link formatDecision}). */
   warnings: string[];
 }
 
@@ -90,7 +95,8 @@ export function buildRolePolicies(input: BuildRolePoliciesInput): RolePolicyBuil
 
   return entries.map((e) => {
     const account = accountOf(e.arn) ?? input.accountId;
-    const warnings: string[] = [];
+    const decisions: Decision[] = [];
+    const note = (source: string, message: string) => decisions.push({ source, kind: 'document', message });
     const compileOptions = {
       staticContext: {
         'aws:PrincipalArn': e.arn,
@@ -102,13 +108,13 @@ export function buildRolePolicies(input: BuildRolePoliciesInput): RolePolicyBuil
     };
     const compile = (doc: IamPolicyDocument, source: string, statementIndexes?: number[]): IamStatement[] => {
       const result = compileForMinio(doc, { source, ...compileOptions, ...(statementIndexes ? { statementIndexes } : {}) });
-      warnings.push(...result.warnings);
+      decisions.push(...result.decisions);
       return result.policy.Statement;
     };
 
     const roleStatements = e.policies.flatMap((doc, i) => compile(doc, policySource(e.label, i, e.policies.length)));
     if (e.policies.length === 0 && !(e.kind === 'guest' && input.guestAccess === false)) {
-      warnings.push(`${e.label}: no policies attached, so it may do nothing`);
+      note(e.label, 'no policies attached, so it may do nothing');
     }
 
     const bucketStatements: IamStatement[] = [];
@@ -118,7 +124,7 @@ export function buildRolePolicies(input: BuildRolePoliciesInput): RolePolicyBuil
       if (!b.bucketPolicy) {
         if (b.crossAccount) {
           crossAccount[b.bucketName] = [];
-          warnings.push(`${source}: none, and the bucket belongs to another account, so AWS refuses this role everything in it`);
+          note(source, 'none, and the bucket belongs to another account, so AWS refuses this role everything in it');
         }
         continue;
       }
@@ -129,9 +135,9 @@ export function buildRolePolicies(input: BuildRolePoliciesInput): RolePolicyBuil
         bucketName: b.bucketName,
         source,
       });
-      warnings.push(...picked.warnings);
+      decisions.push(...picked.decisions);
       if (b.crossAccount && picked.statements.length === 0) {
-        warnings.push(`${source}: no statement applies to ${e.label}, and the bucket belongs to another account, so AWS refuses this role everything in it`);
+        note(source, `no statement applies to ${e.label}, and the bucket belongs to another account, so AWS refuses this role everything in it`);
       }
       const compiled = picked.statements.length
         ? compile({ Version: b.bucketPolicy.Version, Statement: picked.statements }, source, picked.indexes)
@@ -143,16 +149,19 @@ export function buildRolePolicies(input: BuildRolePoliciesInput): RolePolicyBuil
     const minioPolicy = combineSameAccount({ Version: POLICY_VERSION, Statement: roleStatements }, bucketStatements);
     const size = JSON.stringify(minioPolicy).length;
     if (size > MINIO_CANNED_POLICY_MAX_BYTES) {
-      warnings.push(`${e.label}: the MinIO policy is ${size} bytes; MinIO accepts at most ${MINIO_CANNED_POLICY_MAX_BYTES}`);
+      note(e.label, `the MinIO policy is ${size} bytes; MinIO accepts at most ${MINIO_CANNED_POLICY_MAX_BYTES}`);
     }
-    const build: RolePolicyBuild = { kind: e.kind, ...(e.group !== undefined ? { group: e.group } : {}), roleArn: e.arn, minioPolicy, warnings };
+    const build: RolePolicyBuild = {
+      kind: e.kind, ...(e.group !== undefined ? { group: e.group } : {}), roleArn: e.arn, minioPolicy, decisions, warnings: [],
+    };
     if (Object.keys(crossAccount).length > 0) {
       build.sessionPolicy = crossAccountSessionPolicy(crossAccount, sameAccountBuckets);
       const sessionSize = JSON.stringify(build.sessionPolicy).length;
       if (sessionSize > MINIO_SESSION_POLICY_MAX_BYTES) {
-        warnings.push(`${e.label}: the session policy is about ${sessionSize} bytes; MinIO refuses session policies over ${MINIO_SESSION_POLICY_MAX_BYTES}`);
+        note(e.label, `the session policy is about ${sessionSize} bytes; MinIO refuses session policies over ${MINIO_SESSION_POLICY_MAX_BYTES}`);
       }
     }
+    build.warnings = decisions.map(formatDecision);
     return build;
   });
 }

@@ -81,13 +81,13 @@ function policySections(stdout: string) {
     };
     const docs = (text: string): Array<{ Statement: Array<Record<string, unknown>> }> =>
       [...text.matchAll(/^\{$[\s\S]*?^\}$/gm)].map((m) => JSON.parse(m[0]) as { Statement: Array<Record<string, unknown>> });
-    const warnings = body.slice(body.indexOf('Warnings:'));
+    const warnings = body.slice(body.indexOf('Decisions:'));
     return {
       heading,
       iam: docs(part('IAM (what AWS evaluates):', /^MinIO /m)),
-      minio: docs(part('MinIO (what the emulator enforces):', /^(Session policy|Warnings)/m)),
-      warnings: warnings.startsWith('Warnings: none') ? [] : [...warnings.matchAll(/^ {2}- (.+)$/gm)].map((m) => m[1]!),
-      hasWarningsLine: warnings.startsWith('Warnings:'),
+      minio: docs(part('MinIO (what the emulator enforces):', /^(Session policy|Decisions)/m)),
+      warnings: warnings.startsWith('Decisions: none') ? [] : [...warnings.matchAll(/^ {2}- (.+)$/gm)].map((m) => m[1]!),
+      hasWarningsLine: warnings.startsWith('Decisions:'),
     };
   });
 }
