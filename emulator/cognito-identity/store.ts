@@ -77,7 +77,7 @@ export class IdentityPoolStore {
 
   /** The identity of an authenticated user: stable for (pool, provider, sub), as Cognito keeps it. */
   identityForLogin(pool: IdentityPool, provider: string, sub: string): Identity {
-    const id = `${pool.region}:${uuidV5(`${pool.id}|${provider}|${sub}`)}`;
+    const id = `${poolRegion(pool)}:${uuidV5(`${pool.id}|${provider}|${sub}`)}`;
     let identity = this.identities.get(id);
     if (!identity) {
       identity = { id, poolId: pool.id, logins: new Map([[provider, sub]]) };
@@ -88,8 +88,14 @@ export class IdentityPoolStore {
 
   /** A new unauthenticated identity (the client stores and reuses it). */
   newGuestIdentity(pool: IdentityPool): Identity {
-    const identity: Identity = { id: `${pool.region}:${randomUUID()}`, poolId: pool.id, logins: new Map() };
+    const identity: Identity = { id: `${poolRegion(pool)}:${randomUUID()}`, poolId: pool.id, logins: new Map() };
     this.identities.set(identity.id, identity);
     return identity;
   }
+}
+
+/** The region an identity pool lives in: the part of its ID before ":" (`eu-west-1:<uuid>`), as on AWS. */
+function poolRegion(pool: IdentityPool): string {
+  const prefix = pool.id.slice(0, Math.max(0, pool.id.indexOf(':')));
+  return /^[a-z]{2}(-[a-z]+)+-\d+$/.test(prefix) ? prefix : pool.region;
 }
