@@ -63,6 +63,11 @@ describe('validateIamDocument', () => {
     ]);
   });
 
+  it('accepts wildcards in the region and account fields, as AWS does (each ARN field is matched on its own)', () => {
+    const resources = ['arn:aws:s3:*:*:b/public/*', 'arn:*:s3:*:*:b', 'arn:aws:s3:*::b/*', 'arn:aws:s3::*:b/*', 'arn:aws:s3:us-*:*:b/*'];
+    expect(validateIamDocument({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: resources }] }, ok)).toStrictEqual([]);
+  });
+
   it('checks conditions', () => {
     const issues = validateIamDocument({
       Version: '2012-10-17',

@@ -6,6 +6,7 @@
 
 import { parseOperator, AWS_OPERATOR_BASES } from './aws-model.js';
 import { S3_ARN_PREFIX } from './constants.js';
+import { hasWildcard } from './glob.js';
 
 /** identity: attached to a role; resource: a bucket policy; session: passed to AssumeRole*. */
 export type PolicyKind = 'identity' | 'resource' | 'session';
@@ -191,9 +192,12 @@ export function arnProblem(resource: string): string | undefined {
   const rest = parts.slice(5).join(':');
   if (!partition || !service) return `"${resource}" lacks a partition or service; S3 ARNs start with arn:aws:s3:::`;
   if (rest === '') return `"${resource}" names no resource; add the bucket, e.g. arn:aws:s3:::<bucket>`;
-  if (service === 's3' && region === '' && account === '') {
+  // A field of only "*" matches the empty region or account of S3 bucket and object ARNs (AWS
+  // matches each ARN field on its own), so arn:aws:s3:*:*:bucket/* is a valid bucket pattern.
+  const coversEmpty = (field: string) => /^\**$/.test(field);
+  if (service === 's3' && coversEmpty(region) && coversEmpty(account)) {
     if (rest.startsWith('/')) return `"${resource}" starts the bucket name with "/", so it never matches; write ${S3_ARN_PREFIX}${rest.replace(/^\/+/, '')}`;
-  } else if (service === 's3' && (region !== '' || account !== '') && !/^(accesspoint|job|storage-lens|async-request|access-grants|multi-region-access-point)/.test(rest)) {
+  } else if (service === 's3' && !hasWildcard(`${region}:${account}`) && !/^(accesspoint|job|storage-lens|async-request|access-grants|multi-region-access-point)/.test(rest)) {
     return `"${resource}": bucket and object ARNs have empty region and account fields; write ${S3_ARN_PREFIX}${rest}`;
   }
   return undefined;
