@@ -251,6 +251,7 @@ export class Stack implements AsyncDisposable {
     const builds = buildRolePolicies({
       accountId: config.accountId, roles: config.roles, buckets: config.buckets, identityPoolId: config.identityPool.id,
       guestAccess: config.identityPool.allowGuestAccess,
+      otherBuckets: [...this.bucketOwners.keys()],
     });
     const roleConfig = (build: RolePolicyBuild): RoleConfig =>
       build.kind === 'guest' ? config.roles.guest : build.kind === 'authenticated' ? config.roles.authenticated : config.roles.groups[build.group!]!;

@@ -109,6 +109,25 @@ export function statementsForRole(bucketPolicy: IamPolicyDocument, ref: RoleSess
   return out;
 }
 
+/**
+ * AWS applies a bucket policy only to requests on its own bucket. A Resource always lies in the
+ * bucket (validation refuses anything else), but a NotResource covers everything it does not
+ * list, other buckets included. MinIO refuses Resource and NotResource in one statement, so the
+ * other buckets MinIO serves are added to the NotResource list: exact for every bucket the stack
+ * knows when compiling.
+ */
+export function confineToBucket(
+  statement: IamStatement,
+  bucketName: string,
+  allBucketNames: readonly string[],
+): { statement: IamStatement; excluded: string[] } {
+  if (statement.NotResource === undefined) return { statement, excluded: [] };
+  const others = allBucketNames.filter((b) => b !== bucketName);
+  if (others.length === 0) return { statement, excluded: [] };
+  const notResource = [...asList(statement.NotResource), ...others.flatMap((b) => [`${S3_ARN_PREFIX}${b}`, `${S3_ARN_PREFIX}${b}/*`])];
+  return { statement: { ...statement, NotResource: notResource }, excluded: others };
+}
+
 function resourceIssues(doc: IamPolicyDocument, bucket: string, source: string): PolicyIssue[] {
   const issues: PolicyIssue[] = [];
   const own = `${S3_ARN_PREFIX}${bucket}`;

@@ -11,6 +11,8 @@ const compile = (statements: IamStatement[], options: Partial<CompileOptions> = 
 };
 const doc = (...statements: IamStatement[]) => ({ Version: '2012-10-17', Statement: statements });
 const VERSIONED = { StringNotEquals: { 's3:versionid': [''] } };
+/** s3:GetObject applies to requests without a version ID only (MinIO checks it for both). */
+const UNVERSIONED = { StringEquals: { 's3:versionid': [''] } };
 
 /** The object-level actions AWS and MinIO both know, in the compiler's order. */
 const OBJECT_ACTIONS = [
@@ -42,10 +44,10 @@ describe('compileForMinio: what Amplify generates passes through', () => {
     ]);
     expect(result).toStrictEqual({
       policy: doc(
-        { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/public/*', 'arn:aws:s3:::b/protected/*'] },
+        { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/public/*', 'arn:aws:s3:::b/protected/*'], Condition: UNVERSIONED },
         { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::b'], Condition: { StringLike: { 's3:prefix': ['public/*', 'public/'] } } },
         { Effect: 'Allow', Action: ['s3:PutObject'], Resource: ['arn:aws:s3:::b/public/*', 'arn:aws:s3:::b/protected/${jwt:sub}/*'] },
-        { Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/public/members/*'] },
+        { Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/public/members/*'], Condition: UNVERSIONED },
       ),
       warnings: [],
       dropped: [],
@@ -69,9 +71,8 @@ describe('compileForMinio: actions', () => {
   it('s3:* on a bucket and its objects', () => {
     const result = compile([{ Effect: 'Allow', Action: 's3:*', Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*'] }]);
     expect(result.policy).toStrictEqual(doc(
-      { Effect: 'Allow', Action: without(OBJECT_ACTIONS, 's3:GetObjectVersion'), Resource: ['arn:aws:s3:::b/*'] },
-      // MinIO lets s3:GetObjectVersion also grant s3:GetObject; the condition keeps that to versioned GETs.
-      { Effect: 'Allow', Action: ['s3:GetObjectVersion'], Resource: ['arn:aws:s3:::b/*'], Condition: VERSIONED },
+      // s3:GetObject and s3:GetObjectVersion under the same conditions: every GET, versioned or not, so neither needs the versionid clause.
+      { Effect: 'Allow', Action: OBJECT_ACTIONS, Resource: ['arn:aws:s3:::b/*'] },
       { Effect: 'Allow', Action: BUCKET_ACTIONS, Resource: ['arn:aws:s3:::b'] },
     ));
     expect(result.warnings).toStrictEqual(['auth.json Statement[0]: s3:ListAllMyBuckets on arn:aws:s3:::b never matches in AWS; use "*"', 'auth.json Statement[0]: s3:ListAllMyBuckets on arn:aws:s3:::b/* never matches in AWS; use "*"']);
@@ -139,7 +140,7 @@ describe('compileForMinio: resources per action level', () => {
     const result = compile([{ Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*'] }]);
     expect(result).toStrictEqual({
       policy: doc(
-        { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'] },
+        { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: UNVERSIONED },
         { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::b'] },
       ),
       warnings: [],
@@ -158,7 +159,7 @@ describe('compileForMinio: resources per action level', () => {
   it('bucket patterns with an inner wildcard get a trailing slash (MinIO matches "bucket/")', () => {
     expect(compile([{ Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetObject'], Resource: ['arn:aws:s3:::team-*-data', 'arn:aws:s3:::b?', 'arn:aws:s3:::logs*', 'arn:aws:s3:::team-*-data/*'] }]).policy).toStrictEqual(doc(
       { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::team-*-data/', 'arn:aws:s3:::b?/', 'arn:aws:s3:::logs*'] },
-      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::team-*-data', 'arn:aws:s3:::b?', 'arn:aws:s3:::logs*', 'arn:aws:s3:::team-*-data/*'] },
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::team-*-data', 'arn:aws:s3:::b?', 'arn:aws:s3:::logs*', 'arn:aws:s3:::team-*-data/*'], Condition: UNVERSIONED },
     ));
   });
 
@@ -174,7 +175,7 @@ describe('compileForMinio: resources per action level', () => {
 
   it('non-S3 ARNs never match an S3 request; wildcard region/account fields are read as empty', () => {
     const result = compile([{ Effect: 'Allow', Action: 's3:GetObject', Resource: ['arn:aws:s3:*:*:b/*', 'arn:aws:sqs:us-east-1:123456789012:q', 'arn:aws:s3:::/x'] }]);
-    expect(result.policy).toStrictEqual(doc({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'] }));
+    expect(result.policy).toStrictEqual(doc({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: UNVERSIONED }));
     expect(result.warnings).toStrictEqual([
       'auth.json Statement[0]: Resource arn:aws:sqs:us-east-1:123456789012:q dropped: not an S3 bucket or object ARN (arn:aws:s3:::...); the emulator serves S3 buckets only',
       'auth.json Statement[0]: Resource arn:aws:s3:::/x dropped: a bucket name cannot be empty or start with "/", so it never matches',
@@ -187,7 +188,7 @@ describe('compileForMinio: resources per action level', () => {
       { Effect: 'Deny', Action: 's3:ListBucket', NotResource: 'arn:aws:s3:::b/*' },
       { Effect: 'Deny', Action: 's3:GetObject', NotResource: '*' },
     ]).policy).toStrictEqual(doc(
-      { Effect: 'Allow', Action: ['s3:GetObject'], NotResource: ['arn:aws:s3:::b/secret/*'] },
+      { Effect: 'Allow', Action: ['s3:GetObject'], NotResource: ['arn:aws:s3:::b/secret/*'], Condition: UNVERSIONED },
       { Effect: 'Allow', Action: ['s3:ListBucket'], NotResource: ['arn:aws:s3:::b'] },
       { Effect: 'Deny', Action: ['s3:ListBucket'], Resource: ['*'] },
     ));
@@ -204,11 +205,11 @@ describe('compileForMinio: policy variables', () => {
     // role's identity pool is known when compiling, and AWS's answer is computed there.
     expect(compile(statements, { staticContext: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:pool' } }).policy).toStrictEqual(doc(
       { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::b'], Condition: { StringLike: { 's3:prefix': ['private/${jwt:sub}/*'] } } },
-      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/us-east-1:pool/*'] },
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/us-east-1:pool/*'], Condition: UNVERSIONED },
     ));
     // Another pool's roles: the condition is false, so that Allow grants nothing.
     expect(compile(statements, { staticContext: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:other' } }).policy).toStrictEqual(doc(
-      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/us-east-1:other/*'] },
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/us-east-1:other/*'], Condition: UNVERSIONED },
     ));
     // Unknown pool: nothing that depends on aud may be granted (fail closed).
     const unknown = compile(statements);
@@ -218,7 +219,7 @@ describe('compileForMinio: policy variables', () => {
 
   it('a variable AWS has no value for: the resource never matches (defaults are used)', () => {
     const result = compile([{ Effect: 'Allow', Action: 's3:GetObject', Resource: ['arn:aws:s3:::b/home/${aws:username}/*', "arn:aws:s3:::b/home/${aws:username, 'guest'}/*"] }]);
-    expect(result.policy).toStrictEqual(doc({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/home/guest/*'] }));
+    expect(result.policy).toStrictEqual(doc({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/home/guest/*'], Condition: UNVERSIONED }));
     expect(result.warnings).toStrictEqual(['auth.json Statement[0]: Resource arn:aws:s3:::b/home/${aws:username}/* dropped: ${aws:username} has no value for a role session, so AWS never matches it']);
   });
 
@@ -227,7 +228,7 @@ describe('compileForMinio: policy variables', () => {
       { Effect: 'Allow', Action: 's3:GetObject', Resource: ['arn:aws:s3:::b/${aws:userid}/*', 'arn:aws:s3:::b/x${*}/*'] },
       { Effect: 'Deny', Action: 's3:GetObject', Resource: ['arn:aws:s3:::b/${aws:userid}/*', 'arn:aws:s3:::b/x${*}/*'] },
     ]);
-    expect(result.policy).toStrictEqual(doc({ Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*/*', 'arn:aws:s3:::b/x?/*'] }));
+    expect(result.policy).toStrictEqual(doc({ Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*/*', 'arn:aws:s3:::b/x?/*'], Condition: UNVERSIONED }));
     expect(result.warnings).toStrictEqual([
       'auth.json Statement[0]: Resource arn:aws:s3:::b/${aws:userid}/* dropped: ${aws:userid} has a value in AWS that the emulator cannot supply (fail closed)',
       'auth.json Statement[0]: Resource arn:aws:s3:::b/x${*}/* dropped: ${*} is a literal "*", which a MinIO pattern cannot express (fail closed)',
@@ -239,7 +240,7 @@ describe('compileForMinio: policy variables', () => {
 
   it('policy version 2008-10-17 has no variables', () => {
     const result = compileForMinio({ Version: '2008-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: [`arn:aws:s3:::b/${SUB}/*`, 'arn:aws:s3:::b/p/*'] }] }, { source: 'old.json' });
-    expect(result.policy).toStrictEqual(doc({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/p/*'] }));
+    expect(result.policy).toStrictEqual(doc({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/p/*'], Condition: UNVERSIONED }));
     expect(result.warnings).toStrictEqual([
       'old.json: Version is "2008-10-17", so AWS reads "${...}" literally (no policy variables); compiled as such',
       `old.json Statement[0]: Resource arn:aws:s3:::b/${SUB}/* dropped: "arn:aws:s3:::b/${SUB}/*" holds "\${" text, which AWS takes literally under policy version 2008-10-17 but MinIO may substitute (fail closed)`,
@@ -261,7 +262,7 @@ describe('compileForMinio: conditions', () => {
   it('... and a negated operator is true, so that action keeps the Deny without the condition', () => {
     const result = compile([{ Effect: 'Deny', Action: ['s3:GetObject', 's3:ListBucket'], Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*'], Condition: { StringNotLike: { 's3:prefix': 'public/*' } } }]);
     expect(result.policy).toStrictEqual(doc(
-      { Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'] },
+      { Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: UNVERSIONED },
       { Effect: 'Deny', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::b'], Condition: { StringNotLike: { 's3:prefix': ['public/*'] } } },
     ));
     expect(result.warnings).toStrictEqual([
@@ -298,7 +299,7 @@ describe('compileForMinio: conditions', () => {
       { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*', Condition: condition },
       { Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*', Condition: condition },
     ]);
-    expect(result.policy).toStrictEqual(doc({ Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'] }));
+    expect(result.policy).toStrictEqual(doc({ Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: UNVERSIONED }));
     expect(result.warnings).toStrictEqual([
       'auth.json Statement[0]: Allow dropped (fail closed): condition StringEquals aws:PrincipalTag/team: MinIO has no condition key aws:PrincipalTag/team (s3:GetObject)',
       'auth.json Statement[0]: statement dropped: nothing in it can match in AWS or be expressed in MinIO',
@@ -320,9 +321,9 @@ describe('compileForMinio: conditions', () => {
   it('operators MinIO lacks (ArnLike) fail closed, unless the value is known for the role', () => {
     const condition = { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/amplify-*' } };
     const st = (effect: 'Allow' | 'Deny'): IamStatement => ({ Effect: effect, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*', Condition: condition });
-    expect(compile([st('Allow'), st('Deny')]).policy).toStrictEqual(doc({ Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'] }));
+    expect(compile([st('Allow'), st('Deny')]).policy).toStrictEqual(doc({ Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: UNVERSIONED }));
     const known = compile([st('Allow')], { staticContext: { 'aws:PrincipalArn': 'arn:aws:iam::111122223333:role/amplify-auth' } });
-    expect(known.policy).toStrictEqual(doc({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'] }));
+    expect(known.policy).toStrictEqual(doc({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: UNVERSIONED }));
     expect(known.warnings).toStrictEqual(['auth.json Statement[0]: condition ArnLike aws:PrincipalArn is always true here (aws:PrincipalArn is "arn:aws:iam::111122223333:role/amplify-auth" for this role); left out (s3:GetObject)']);
     const other = compile([st('Allow')], { staticContext: { 'AWS:PRINCIPALARN': 'arn:aws:iam::111122223333:role/other' } });
     expect(other.policy).toStrictEqual(doc());
@@ -347,20 +348,20 @@ describe('compileForMinio: conditions', () => {
       { Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*', Condition: { StringNotLike: { 'aws:Referer': ['https://example.com/*', '*'] } } },
       { Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*', Condition: { StringNotLike: { 'aws:Referer': 'https://example.com/*' } } },
     ]).policy).toStrictEqual(doc(
-      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: { StringNotEquals: { 'aws:Referer': [''] } } },
-      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: { StringLike: { 'aws:Referer': ['*'] }, StringNotEquals: { 'aws:Referer': [''] } } },
-      { Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: { StringNotLike: { 'aws:Referer': ['https://example.com/*', '*'] } } },
-      { Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: { StringEquals: { 'aws:Referer': [''] } } },
-      { Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: { StringNotLike: { 'aws:Referer': ['https://example.com/*'] } } },
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: { StringEquals: { 's3:versionid': [''] }, StringNotEquals: { 'aws:Referer': [''] } } },
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: { StringEquals: { 's3:versionid': [''] }, StringLike: { 'aws:Referer': ['*'] }, StringNotEquals: { 'aws:Referer': [''] } } },
+      { Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: { StringEquals: { 's3:versionid': [''] }, StringNotLike: { 'aws:Referer': ['https://example.com/*', '*'] } } },
+      { Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: { StringEquals: { 'aws:Referer': [''], 's3:versionid': [''] } } },
+      { Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: { StringEquals: { 's3:versionid': [''] }, StringNotLike: { 'aws:Referer': ['https://example.com/*'] } } },
     ));
   });
 
   it('aws:SecureTransport is decided as true (the client uses HTTPS; MinIO sees HTTP)', () => {
     const st = (v: string, effect: 'Allow' | 'Deny'): IamStatement => ({ Effect: effect, Action: 's3:*', Resource: 'arn:aws:s3:::b/*', Condition: { Bool: { 'aws:SecureTransport': v } } });
     expect(compile([st('false', 'Deny')]).policy).toStrictEqual(doc());
-    expect(compile([{ ...st('true', 'Allow'), Action: 's3:GetObject' }]).policy).toStrictEqual(doc({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'] }));
+    expect(compile([{ ...st('true', 'Allow'), Action: 's3:GetObject' }]).policy).toStrictEqual(doc({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: UNVERSIONED }));
     expect(compile([{ ...st('false', 'Deny'), Action: 's3:GetObject' }], { assumeSecureTransport: false }).policy).toStrictEqual(doc(
-      { Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: { Bool: { 'aws:SecureTransport': ['false'] } } },
+      { Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: { StringEquals: { 's3:versionid': [''] }, Bool: { 'aws:SecureTransport': ['false'] } } },
     ));
   });
 
@@ -380,13 +381,13 @@ describe('compileForMinio: conditions', () => {
 
   it('dates: RFC 3339 only in MinIO, and aws:EpochTime read as aws:CurrentTime', () => {
     expect(compile([{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*', Condition: { DateLessThan: { 'aws:EpochTime': 1700000000 }, DateGreaterThan: { 'aws:CurrentTime': '2020-01-01' } } }]).policy).toStrictEqual(doc(
-      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: { DateLessThan: { 'aws:CurrentTime': ['2023-11-14T22:13:20Z'] }, DateGreaterThan: { 'aws:CurrentTime': ['2020-01-01T00:00:00Z'] } } },
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: { StringEquals: { 's3:versionid': [''] }, DateLessThan: { 'aws:CurrentTime': ['2023-11-14T22:13:20Z'] }, DateGreaterThan: { 'aws:CurrentTime': ['2020-01-01T00:00:00Z'] } } },
     ));
   });
 
   it('IP addresses: a bare IPv6 address is a /128', () => {
     expect(compile([{ Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*', Condition: { NotIpAddress: { 'aws:SourceIp': ['203.0.113.0/24', '2001:db8::1', '198.51.100.7'] } } }]).policy).toStrictEqual(doc(
-      { Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: { NotIpAddress: { 'aws:SourceIp': ['203.0.113.0/24', '2001:db8::1/128', '198.51.100.7/32'] } } },
+      { Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: { StringEquals: { 's3:versionid': [''] }, NotIpAddress: { 'aws:SourceIp': ['203.0.113.0/24', '2001:db8::1/128', '198.51.100.7/32'] } } },
     ));
   });
 
@@ -399,14 +400,14 @@ describe('compileForMinio: conditions', () => {
   it('keys that are not AWS keys (jwt:, ldap:, aws:username) are absent in AWS', () => {
     expect(compile([{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*', Condition: { StringEquals: { 'jwt:sub': 'x' } } }]).policy).toStrictEqual(doc());
     expect(compile([{ Effect: 'Deny', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*', Condition: { StringNotEquals: { 'aws:username': 'x' } } }]).policy).toStrictEqual(doc(
-      { Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'] },
+      { Effect: 'Deny', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: UNVERSIONED },
     ));
   });
 
   it('an explicit s3:GetObjectVersion carries the "versioned request" condition, merged with its own', () => {
     expect(compile([{ Effect: 'Allow', Action: ['s3:GetObjectVersion', 's3:GetObject'], Resource: 'arn:aws:s3:::b/*', Condition: { StringNotEquals: { 's3:versionid': 'v1' } } }]).policy).toStrictEqual(doc(
       { Effect: 'Allow', Action: ['s3:GetObjectVersion'], Resource: ['arn:aws:s3:::b/*'], Condition: { StringNotEquals: { 's3:versionid': ['v1', ''] } } },
-      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'] },
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: UNVERSIONED },
     ));
   });
 });
@@ -419,7 +420,7 @@ describe('compileForMinio: principals and bookkeeping', () => {
       { Effect: 'Deny', NotPrincipal: { AWS: 'arn:aws:iam::111122223333:role/x' }, Action: 's3:DeleteObject', Resource: 'arn:aws:s3:::b/*' },
     ]);
     expect(result.policy).toStrictEqual(doc(
-      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'] },
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/*'], Condition: UNVERSIONED },
       { Effect: 'Deny', Action: ['s3:DeleteObject'], Resource: ['arn:aws:s3:::b/*'] },
     ));
     expect(result.warnings).toStrictEqual([

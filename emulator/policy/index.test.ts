@@ -3,6 +3,8 @@ import type { BucketConfig, RolesConfig } from '../config.js';
 import { buildRolePolicies as build, generateRolePolicies, PolicyValidationError } from './index.js';
 
 /** The builds without their decision logs (the warnings are the log's lines). */
+/** s3:GetObject compiled for requests without a version ID (s3:GetObjectVersion covers the others). */
+const UNVERSIONED = { StringEquals: { 's3:versionid': [''] } };
 const buildRolePolicies = (...args: Parameters<typeof build>) => build(...args).map(({ decisions: _log, ...rest }) => rest);
 import type { IamPolicyDocument, IamStatement } from './types.js';
 
@@ -50,14 +52,14 @@ describe('buildRolePolicies', () => {
         kind: 'authenticated',
         roleArn: AUTH,
         minioPolicy: doc([
-          { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::ase-pitfall-partner/uploads/*'] },
+          { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::ase-pitfall-partner/uploads/*'], Condition: UNVERSIONED },
           { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::ase-pitfall-partner'], Condition: { StringLike: { 's3:prefix': ['uploads/*', 'uploads/'] } } },
           { Effect: 'Allow', Action: ['s3:PutObject'], Resource: ['arn:aws:s3:::ase-pitfall-partner/uploads/*'] },
           { Effect: 'Allow', Action: ['s3:DeleteObject'], Resource: ['arn:aws:s3:::ase-pitfall-partner/uploads/*'] },
         ]),
         // MinIO allows only what both allow: on the partner bucket, GetObject alone.
         sessionPolicy: doc([
-          { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::ase-pitfall-partner/uploads/*'] },
+          { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::ase-pitfall-partner/uploads/*'], Condition: UNVERSIONED },
           others,
           listAll,
         ]),
@@ -98,13 +100,17 @@ describe('buildRolePolicies', () => {
       {
         kind: 'guest',
         roleArn: GUEST,
-        minioPolicy: doc([{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/public/*'] }, deny]),
+        minioPolicy: doc([{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/public/*'], Condition: UNVERSIONED }, deny]),
         warnings: [delegates()],
       },
       {
         kind: 'authenticated',
         roleArn: AUTH,
-        minioPolicy: doc([{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: ['arn:aws:s3:::b/public/*'] }, deny]),
+        minioPolicy: doc([
+          { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/public/*'], Condition: UNVERSIONED },
+          { Effect: 'Allow', Action: ['s3:PutObject'], Resource: ['arn:aws:s3:::b/public/*'] },
+          deny,
+        ]),
         warnings: [
           'authenticated role policy 2 Statement[0]: s3:ListBucket on arn:aws:s3:::b/* never matches in AWS; use arn:aws:s3:::b',
           'authenticated role policy 2 Statement[0]: statement dropped: nothing in it can match in AWS or be expressed in MinIO',
@@ -116,7 +122,8 @@ describe('buildRolePolicies', () => {
         group: 'admin',
         roleArn: ADMIN,
         minioPolicy: doc([
-          { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:RestoreObject', 's3:ReplicateObject'], Resource: ['arn:aws:s3:::b/admin/*'] },
+          { Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/admin/*'], Condition: UNVERSIONED },
+          { Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject', 's3:RestoreObject', 's3:ReplicateObject'], Resource: ['arn:aws:s3:::b/admin/*'] },
           deny,
           { Sid: 'AdminsList', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: ['arn:aws:s3:::b'], Condition: { StringLike: { 's3:prefix': ['admin/*'] } } },
         ]),
@@ -136,7 +143,7 @@ describe('buildRolePolicies', () => {
     const roles: RolesConfig = { guest: { arn: GUEST, policies: [] }, authenticated: { arn: AUTH, policies: [] }, groups: {} };
     const [guest, auth] = buildRolePolicies({ accountId: ACCOUNT, roles, buckets: [{ name: 'b', bucketName: 'b', region: 'us-east-1', bucketPolicy }] });
     expect(guest!.minioPolicy).toStrictEqual(doc());
-    expect(auth!.minioPolicy).toStrictEqual(doc([{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/shared/*'] }]));
+    expect(auth!.minioPolicy).toStrictEqual(doc([{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/shared/*'], Condition: UNVERSIONED }]));
   });
 
   it('refuses malformed documents, listing every issue of every document', () => {

@@ -5,7 +5,7 @@
 
 import type { BucketConfig, RolesConfig } from '../config.js';
 import {
-  combineSameAccount, crossAccountSessionPolicy, statementsForRole,
+  combineSameAccount, confineToBucket, crossAccountSessionPolicy, statementsForRole,
 } from './bucket-policy.js';
 import { compileForMinio, formatDecision, type Decision } from './compile/index.js';
 import { MINIO_CANNED_POLICY_MAX_BYTES, MINIO_SESSION_POLICY_MAX_BYTES, POLICY_VERSION } from './constants.js';
@@ -59,6 +59,11 @@ export interface BuildRolePoliciesInput {
   identityPoolId?: string;
   /** false: guests get no credentials, so a guest role without policies is not worth a warning. */
   guestAccess?: boolean;
+  /**
+   * Buckets MinIO serves besides `buckets` (other apps' on a shared stack): a bucket policy's
+   * NotResource statements are confined to their bucket by excluding every other known bucket.
+   */
+  otherBuckets?: readonly string[];
 }
 
 /** Stands for "the bucket's owner, which is not the role's account" when only that is known. */
@@ -92,6 +97,7 @@ export function buildRolePolicies(input: BuildRolePoliciesInput): RolePolicyBuil
   if (issues.length > 0) throw new PolicyValidationError(issues);
 
   const sameAccountBuckets = buckets.filter((b) => !b.crossAccount).map((b) => b.bucketName);
+  const allBucketNames = [...new Set([...buckets.map((b) => b.bucketName), ...(input.otherBuckets ?? [])])];
 
   return entries.map((e) => {
     const account = accountOf(e.arn) ?? input.accountId;
@@ -139,8 +145,18 @@ export function buildRolePolicies(input: BuildRolePoliciesInput): RolePolicyBuil
       if (b.crossAccount && picked.statements.length === 0) {
         note(source, `no statement applies to ${e.label}, and the bucket belongs to another account, so AWS refuses this role everything in it`);
       }
-      const compiled = picked.statements.length
-        ? compile({ Version: b.bucketPolicy.Version, Statement: picked.statements }, source, picked.indexes)
+      const confined = picked.statements.map((st, i) => {
+        const { statement, excluded } = confineToBucket(st, b.bucketName, allBucketNames);
+        if (excluded.length > 0) {
+          decisions.push({
+            source, statementIndex: picked.indexes[i]!, ...(typeof st.Sid === 'string' ? { sid: st.Sid } : {}), kind: 'resource',
+            message: `NotResource confined to bucket ${b.bucketName}, as AWS applies a bucket policy only to its own bucket: the other buckets (${excluded.join(', ')}) added to it`,
+          });
+        }
+        return statement;
+      });
+      const compiled = confined.length
+        ? compile({ Version: b.bucketPolicy.Version, Statement: confined }, source, picked.indexes)
         : [];
       if (b.crossAccount) crossAccount[b.bucketName] = compiled;
       else bucketStatements.push(...compiled);

@@ -189,5 +189,11 @@ export const MINIO_OPERATORS: ReadonlySet<string> = new Set([
  */
 export const MINIO_EMPTY_WHEN_ABSENT: ReadonlySet<string> = new Set(['s3:versionid', 'aws:Referer', 'aws:UserAgent']);
 
+/** Keys MinIO puts into the context of every signed request (so "key absent" never holds for them). */
+export const MINIO_ALWAYS_SET: ReadonlySet<string> = new Set([
+  ...MINIO_EMPTY_WHEN_ABSENT, 'aws:CurrentTime', 'aws:EpochTime', 'aws:SourceIp', 'aws:SecureTransport', 's3:signatureversion',
+  's3:authType', 'aws:principaltype', 'aws:userid',
+]);
+
 /** Multi-valued keys: intersecting two positive clauses on them is not a clause on the intersection. */
 export const MULTI_VALUED_KEYS: ReadonlySet<string> = new Set(['jwt:groups', 'aws:groups', 'ldap:groups', 's3:RequestObjectTagKeys']);

@@ -10,7 +10,7 @@
  * vends them; requests are real S3 calls made with @aws-sdk/client-s3.
  */
 import {
-  DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client,
+  DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client,
 } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { MinioAdminError } from '../../emulator/minio/admin.js';
@@ -21,15 +21,17 @@ import {
 
 const MAIN = 'ase-div-main';
 const PARTNER = 'ase-div-partner';
+/** Versioning is switched on for this one (test 22). */
+const VERSIONED = 'ase-div-versioned';
 const ME = IDENTITY_ME;
 const OTHER = IDENTITY_OTHER;
 const SUB = '${cognito-identity.amazonaws.com:sub}';
 
 const h = useMinioPolicyHarness({
-  buckets: [MAIN, PARTNER],
+  buckets: [MAIN, PARTNER, VERSIONED],
   objects: {
     [MAIN]: ['public/a.txt', 'secret/s.txt', 'shared/x.txt', 'docs/d.txt', `${ME}/photo.txt`, `${OTHER}/photo.txt`],
-    [PARTNER]: ['uploads/u.txt'],
+    [PARTNER]: ['uploads/u.txt', 'secret/p.txt'],
   },
 });
 
@@ -391,6 +393,105 @@ describe('MinIO divergences, closed by the compiler', () => {
     await h().rawCredentialsFor(readDocs);
     expect(await get(mine.s3, 'public/a.txt')).toBe('allowed');
     expect(await get(mine.s3, 'docs/d.txt')).toBe('AccessDenied');
+  });
+
+  it('22. a bucket policy is confined to its own bucket, whatever its form (NotResource, NotAction)', async () => {
+    // AWS: a bucket policy applies only to requests on its bucket. "Allow s3:GetObject NotResource
+    // MAIN/secret/*" in MAIN's policy lets the role read MAIN outside secret/, and nothing in
+    // PARTNER; with NotAction it grants no list or put on PARTNER; a Deny with NotResource in
+    // MAIN's policy never refuses anything in PARTNER.
+    const nothing = doc({ Effect: 'Allow', Action: ['s3:GetBucketLocation'], Resource: [arn(MAIN)] });
+    const notResource = await h().credentialsFor([nothing], {
+      bucketPolicy: doc({ Effect: 'Allow', Principal: { AWS: HARNESS_ROLE_ARN }, Action: ['s3:GetObject'], NotResource: [arn(MAIN, 'secret/*')] }),
+    });
+    expect(await get(notResource.s3, 'public/a.txt')).toBe('allowed');
+    expect(await get(notResource.s3, 'secret/s.txt')).toBe('AccessDenied');
+    expect(await get(notResource.s3, 'uploads/u.txt', PARTNER)).toBe('AccessDenied');
+
+    const notAction = await h().credentialsFor([nothing], {
+      bucketPolicy: doc({ Effect: 'Allow', Principal: { AWS: HARNESS_ROLE_ARN }, NotAction: ['s3:DeleteObject'], NotResource: [arn(MAIN, 'secret/*')] }),
+    });
+    expect(await list(notAction.s3)).toBe('allowed');
+    expect(await put(notAction.s3, 'public/')).toBe('allowed');
+    expect(await list(notAction.s3, undefined, PARTNER)).toBe('AccessDenied');
+    expect(await put(notAction.s3, 'uploads/', PARTNER)).toBe('AccessDenied');
+    expect(await get(notAction.s3, 'uploads/u.txt', PARTNER)).toBe('AccessDenied');
+
+    const everywhere = doc({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: [arn(MAIN, '*'), arn(PARTNER, '*')] });
+    const deny = await h().credentialsFor([everywhere], {
+      bucketPolicy: doc({ Effect: 'Deny', Principal: '*', Action: ['s3:GetObject'], NotResource: [arn(MAIN, 'public/*')] }),
+    });
+    expect(await get(deny.s3, 'public/a.txt')).toBe('allowed');
+    expect(await get(deny.s3, 'secret/s.txt')).toBe('AccessDenied');
+    expect(await get(deny.s3, 'uploads/u.txt', PARTNER)).toBe('allowed');
+    expect(await get(deny.s3, 'secret/p.txt', PARTNER)).toBe('allowed');
+  });
+
+  it('23. wildcards in the region and account fields (arn:aws:s3:*:*:bucket/public/*) match S3 ARNs', async () => {
+    // AWS: each ARN field is matched on its own; "*" matches the empty region and account of S3
+    // bucket and object ARNs, so the statement grants public/* as arn:aws:s3:::bucket/public/* would.
+    const compiled = await h().credentialsFor([doc(
+      { Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`arn:aws:s3:*:*:${MAIN}/public/*`] },
+      { Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [`arn:*:s3:*:*:${PARTNER}`] },
+    )]);
+    expect(await get(compiled.s3, 'public/a.txt')).toBe('allowed');
+    expect(await get(compiled.s3, 'secret/s.txt')).toBe('AccessDenied');
+    expect(await list(compiled.s3, undefined, PARTNER)).toBe('allowed');
+    expect(await list(compiled.s3)).toBe('AccessDenied');
+  });
+
+  it('24. a negated operator on a key the request does not carry is true (NumericNotEquals s3:max-keys, DateNotEquals)', async () => {
+    // AWS: "If the key that you specify in a policy condition is not present in the request context,
+    // the values do not match" and a negated operator is then true: a list without max-keys is
+    // allowed by NumericNotEquals s3:max-keys 500; a plain PutObject (no retention date) is refused
+    // by Deny DateNotEquals s3:object-lock-retain-until-date.
+    const numeric = doc({ Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [arn(MAIN)], Condition: { NumericNotEquals: { 's3:max-keys': '500' } } });
+    const compiled = await h().credentialsFor([numeric]);
+    expect(await list(compiled.s3)).toBe('allowed');
+    expect(await outcome(compiled.s3.send(new ListObjectsV2Command({ Bucket: MAIN, MaxKeys: 10 })))).toBe('allowed');
+    expect(await outcome(compiled.s3.send(new ListObjectsV2Command({ Bucket: MAIN, MaxKeys: 500 })))).toBe('AccessDenied');
+    const raw = await h().rawCredentialsFor(numeric);
+    expect(await list(raw.s3)).toBe('AccessDenied');
+
+    const date = await h().credentialsFor([doc(
+      { Effect: 'Allow', Action: ['s3:PutObject'], Resource: [arn(MAIN, 'public/*')] },
+      { Effect: 'Deny', Action: ['s3:PutObject'], Resource: [arn(MAIN, '*')], Condition: { DateNotEquals: { 's3:object-lock-retain-until-date': '2030-01-01T00:00:00Z' } } },
+    )]);
+    expect(await put(date.s3, 'public/')).toBe('AccessDenied');
+  });
+
+  it('25. a versioned GET is s3:GetObjectVersion, a GET without versionId is s3:GetObject', async () => {
+    // AWS: "To return a different version, use the versionId subresource ... you need the
+    // s3:GetObjectVersion permission" (GetObject API reference); s3:GetObject alone does not
+    // authorise it, and s3:GetObjectVersion alone does not authorise a GET without versionId.
+    const { admin } = h();
+    await admin.client.setBucketVersioning(VERSIONED, { Status: 'Enabled' });
+    await admin.putObject(VERSIONED, 'public/v.txt', 'v1');
+    const versionId = (await admin.client.statObject(VERSIONED, 'public/v.txt')).versionId!;
+    const getV = (s3: S3Client, v?: string) => outcome(s3.send(new GetObjectCommand({ Bucket: VERSIONED, Key: 'public/v.txt', ...(v ? { VersionId: v } : {}) })));
+    const headV = (s3: S3Client, v?: string) => outcomeWithStatus(s3.send(new HeadObjectCommand({ Bucket: VERSIONED, Key: 'public/v.txt', ...(v ? { VersionId: v } : {}) })));
+
+    const getOnly = await h().credentialsFor([doc({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: [arn(VERSIONED, '*')] })]);
+    expect(await getV(getOnly.s3)).toBe('allowed');
+    expect(await getV(getOnly.s3, versionId)).toBe('AccessDenied');
+    expect(await headV(getOnly.s3, versionId)).toMatch(/^403 /);
+    expect(await headV(getOnly.s3)).toBe('allowed');
+    const versionOnly = await h().credentialsFor([doc({ Effect: 'Allow', Action: ['s3:GetObjectVersion'], Resource: [arn(VERSIONED, '*')] })]);
+    expect(await getV(versionOnly.s3)).toBe('AccessDenied');
+    expect(await getV(versionOnly.s3, versionId)).toBe('allowed');
+    const both = await h().credentialsFor([doc({ Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: [arn(VERSIONED, '*')] })]);
+    expect(await getV(both.s3)).toBe('allowed');
+    expect(await getV(both.s3, versionId)).toBe('allowed');
+    // A Deny of s3:GetObject leaves versioned GETs alone, as in AWS.
+    const denyGet = await h().credentialsFor([doc(
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion'], Resource: [arn(VERSIONED, '*')] },
+      { Effect: 'Deny', Action: ['s3:GetObject'], Resource: [arn(VERSIONED, '*')] },
+    )]);
+    expect(await getV(denyGet.s3)).toBe('AccessDenied');
+    expect(await getV(denyGet.s3, versionId)).toBe('allowed');
+    // Raw MinIO checks s3:GetObject for both.
+    const raw = await h().rawCredentialsFor(doc({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: [arn(VERSIONED, '*')] }));
+    expect(await getV(raw.s3, versionId)).toBe('allowed');
   });
 
   it('13. an expired session: MinIO refuses with 403 (InvalidAccessKeyId; AWS says ExpiredToken, which the transport maps)', async () => {

@@ -13,7 +13,8 @@ import { toMinio } from './emit.js';
 import { evaluateStatically } from './evaluate.js';
 import { mergeConj } from './merge.js';
 import {
-  MAX_ALTERNATIVES, asList, uniqueBy, type ClauseOutcome, type Conj, type Ctx, type DroppedPart, type SourceClause, type StatementCtx,
+  MAX_ALTERNATIVES, asList, uniqueBy, type ClauseOutcome, type Conj, type Ctx, type DroppedPart, type MClause, type SourceClause,
+  type StatementCtx,
 } from './model.js';
 
 export function parseClauses(st: IamStatement): SourceClause[] {
@@ -26,12 +27,35 @@ export function parseClauses(st: IamStatement): SourceClause[] {
   return out;
 }
 
+/**
+ * MinIO checks s3:GetObject for every GET and HEAD, with or without versionId, and lets a
+ * statement holding s3:GetObjectVersion match it too. AWS checks s3:GetObject only for requests
+ * without a version ID and s3:GetObjectVersion only for requests with one. MinIO's s3:versionid
+ * is "" exactly when the request names no version, so each action is confined to its own
+ * requests. A statement granting both under the same conditions needs neither clause.
+ */
+const VERSION_GATES: Readonly<Record<string, MClause>> = {
+  's3:GetObject': { op: 'StringEquals', key: 's3:versionid', values: [''] },
+  's3:GetObjectVersion': { op: 'StringNotEquals', key: 's3:versionid', values: [''] },
+};
+
+/** True when the statement grants s3:GetObject and s3:GetObjectVersion under the same conditions. */
+export function grantsBothGetForms(actions: readonly MinioAction[], clauses: SourceClause[], ctx: Ctx, s: StatementCtx): boolean {
+  const get = actions.find((a) => a.name === 's3:GetObject');
+  const version = actions.find((a) => a.name === 's3:GetObjectVersion');
+  if (!get || !version) return false;
+  const silent = () => {};
+  return JSON.stringify(conditionsFor(get, clauses, ctx, s, silent, false)) === JSON.stringify(conditionsFor(version, clauses, ctx, s, silent, false));
+}
+
 export function conditionsFor(
   action: MinioAction,
   clauses: SourceClause[],
   ctx: Ctx,
   s: StatementCtx,
   note: (message: string, action: MinioAction, dropped?: DroppedPart) => void,
+  /** Whether s3:GetObject / s3:GetObjectVersion get the clause that tells them apart (see {@link VERSION_GATES}). */
+  versionGate = true,
 ): Conj[] {
   const never = (): Conj[] => [];
   let product: Conj[] = [[]];
@@ -70,12 +94,8 @@ export function conditionsFor(
       }
     }
   }
-  if (action.name === 's3:GetObjectVersion') {
-    // MinIO lets any statement holding s3:GetObjectVersion also match s3:GetObject. AWS checks
-    // s3:GetObjectVersion only for requests naming a version, so requiring one is exact in AWS
-    // and limits MinIO's extra match to versioned GETs, which AWS authorises with this action.
-    product = product.map((conj) => [...conj, { op: 'StringNotEquals', key: 's3:versionid', values: [''] }]);
-  }
+  const gate = versionGate ? VERSION_GATES[action.name] : undefined;
+  if (gate) product = product.map((conj) => [...conj, gate]);
   const result: Conj[] = [];
   for (const conj of product) {
     const merged = mergeConj(conj, s.effect);

@@ -4,7 +4,7 @@
  * "absent OR operator", negated qualifiers swapped, "" read as absent for keys MinIO always sets).
  */
 import { parseOperator, type ParsedOperator } from '../aws-model.js';
-import { MINIO_EMPTY_WHEN_ABSENT, type MinioAction } from '../minio-model.js';
+import { MINIO_ALWAYS_SET, MINIO_EMPTY_WHEN_ABSENT, type MinioAction } from '../minio-model.js';
 import { resolveVariables } from '../variables.js';
 import { evaluateStatically } from './evaluate.js';
 import { unique, type ClauseOutcome, type Ctx, type MClause } from './model.js';
@@ -28,6 +28,11 @@ export function toMinio(op: ParsedOperator, key: string, values: ReadonlyArray<s
   const one = (clause: MClause): ClauseOutcome => ({ kind: 'alts', alts: [[clause]] });
   const orEach = (opName: string, vs: string[]): ClauseOutcome => ({ kind: 'alts', alts: vs.map((v) => [{ op: opName, key, values: [v] }]) });
   const opName = (q: ParsedOperator['qualifier'], base: string) => (q ? `${q}:${base}` : base);
+  // AWS: a negated operator is true when the request lacks the key; MinIO's numeric and date
+  // operators are false then (its string operators already agree with AWS).
+  const orAbsent = (clause: MClause): ClauseOutcome => (MINIO_ALWAYS_SET.has(key)
+    ? one(clause)
+    : { kind: 'alts', alts: [[{ op: 'Null', key, values: ['true'] }], [clause]], note: 'is true in AWS when the request has no such key, false in MinIO; written as "key absent" OR the operator (two statements)' });
 
   switch (op.family) {
     case 'string': {
@@ -65,7 +70,7 @@ export function toMinio(op: ParsedOperator, key: string, values: ReadonlyArray<s
         ints.push(String(Number.parseInt(s, 10)));
       }
       const name = op.ifExists ? 'NumericGreaterThanIfExists' : op.base;
-      if (ints.length === 1) return one({ op: name, key, values: ints });
+      if (ints.length === 1) return op.negated ? orAbsent({ op: name, key, values: ints }) : one({ op: name, key, values: ints });
       if (op.negated) return unsupported(`${op.base} with several values (none may equal) has no MinIO form`);
       return orEach(name, unique(ints));
     }
@@ -79,7 +84,10 @@ export function toMinio(op: ParsedOperator, key: string, values: ReadonlyArray<s
         if (!d) return unsupported(`${JSON.stringify(v)} is not a date MinIO can read`);
         dates.push(d);
       }
-      if (dates.length === 1) return { kind: 'alts', alts: [[{ op: op.base, key: dateKey, values: dates }]] };
+      if (dates.length === 1) {
+        const clause = { op: op.base, key: dateKey, values: dates };
+        return op.negated ? orAbsent(clause) : one(clause);
+      }
       if (op.negated) return unsupported(`${op.base} with several values has no MinIO form`);
       return { kind: 'alts', alts: unique(dates).map((d) => [{ op: op.base, key: dateKey, values: [d] }]) };
     }

@@ -30,7 +30,7 @@ import { POLICY_VERSION } from '../constants.js';
 import type { MinioAction } from '../minio-model.js';
 import type { IamPolicyDocument, IamStatement } from '../types.js';
 import { expandActions } from './actions.js';
-import { conditionsFor, parseClauses } from './conditions.js';
+import { conditionsFor, grantsBothGetForms, parseClauses } from './conditions.js';
 import { toConditionBlock } from './merge.js';
 import {
   asList, droppedParts, formatDecision, unique, type CompileOptions, type CompileResult, type Conj, type Ctx, type Decision,
@@ -110,11 +110,12 @@ function compileStatement(st: IamStatement, index: number, ctx: Ctx): IamStateme
     if (dropped) entry.dropped.push(dropped);
   };
 
+  const versionGate = !grantsBothGetForms(actions, clauses, ctx, s);
   const groups = new Map<string, { actions: string[]; spec: ResourceSpec; conj: Conj }>();
   for (const action of actions) {
     const spec = specs.get(action.level);
     if (!spec) continue;
-    const alts = conditionsFor(action, clauses, ctx, s, note);
+    const alts = conditionsFor(action, clauses, ctx, s, note, versionGate);
     for (const conj of alts) {
       const key = JSON.stringify([spec, conj]);
       const group = groups.get(key);
