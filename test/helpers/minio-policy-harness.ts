@@ -124,6 +124,11 @@ export function useMinioPolicyHarness(options: HarnessOptions): () => PolicyHarn
   };
 }
 
+/** Starts a harness outside a vitest suite (the fuzz script); the caller stops it. */
+export function startMinioPolicyHarness(options: HarnessOptions): Promise<PolicyHarness & { stop(): Promise<void> }> {
+  return Harness.start(options);
+}
+
 /** 'allowed' when the S3 call succeeds, else the error's name (`AccessDenied`, `InvalidAccessKeyId`, ...). */
 export async function outcome(call: Promise<unknown>): Promise<string> {
   try {

@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { MinioAdminError } from '../../emulator/minio/admin.js';
+import { buildRolePolicies } from '../../emulator/policy/index.js';
 import type { IamPolicyDocument, IamStatement } from '../../emulator/policy/types.js';
 import {
   HARNESS_ROLE_ARN, IDENTITY_ME, IDENTITY_OTHER, outcome, outcomeWithStatus, useMinioPolicyHarness,
@@ -492,6 +493,24 @@ describe('MinIO divergences, closed by the compiler', () => {
     // Raw MinIO checks s3:GetObject for both.
     const raw = await h().rawCredentialsFor(doc({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: [arn(VERSIONED, '*')] }));
     expect(await getV(raw.s3, versionId)).toBe('allowed');
+  });
+
+  it('26. not closed: a cross-account session policy over 2048 bytes gets no credentials (MinIO caps session policies)', async () => {
+    // AWS: cross account, allowed ⇔ identity policy AND the bucket owner's policy allow; there is
+    // no size limit that depends on the bucket policy. MinIO refuses a session policy over 2048
+    // characters, and a cross-account bucket policy is enforced as one, so such a role gets no
+    // credentials: the compiler warns, and AssumeRoleWithWebIdentity fails loudly.
+    const everythingBut = (action: string): IamStatement => ({ Effect: 'Allow', Principal: { AWS: HARNESS_ROLE_ARN }, NotAction: [action], Resource: [arn(PARTNER), arn(PARTNER, '*')] });
+    const bucketPolicy = doc(everythingBut('s3:DeleteObject'), everythingBut('s3:PutObject'));
+    const err = await h().credentialsFor([doc({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: [arn(PARTNER, '*')] })], { bucket: PARTNER, bucketPolicy, crossAccount: true })
+      .then(() => undefined, (e: unknown) => e as Error);
+    expect(err?.message).toMatch(/Session policy should not exceed 2048 characters/);
+    const [, auth] = buildRolePolicies({
+      accountId: '111122223333',
+      roles: { guest: { arn: 'arn:aws:iam::111122223333:role/g', policies: [] }, authenticated: { arn: HARNESS_ROLE_ARN, policies: [] }, groups: {} },
+      buckets: [{ name: PARTNER, bucketName: PARTNER, region: 'us-east-1', bucketPolicy, crossAccount: true }],
+    });
+    expect(auth!.warnings.join('\n')).toMatch(/the session policy is about \d+ bytes; MinIO refuses session policies over 2048/);
   });
 
   it('13. an expired session: MinIO refuses with 403 (InvalidAccessKeyId; AWS says ExpiredToken, which the transport maps)', async () => {
