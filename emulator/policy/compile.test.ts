@@ -238,12 +238,14 @@ describe('compileForMinio: policy variables', () => {
     ]);
   });
 
-  it('policy version 2008-10-17 has no variables', () => {
-    const result = compileForMinio({ Version: '2008-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: [`arn:aws:s3:::b/${SUB}/*`, 'arn:aws:s3:::b/p/*'] }] }, { source: 'old.json' });
-    expect(result.policy).toStrictEqual(doc({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/p/*'], Condition: UNVERSIONED }));
+  it('policy version 2008-10-17 has no variables: "${...}" stays literal text, unless MinIO would substitute it', () => {
+    // MinIO replaces only its own keys' variables (${jwt:sub}, ${aws:username}, ...) and leaves any
+    // other "${...}" as text, which is what AWS does under 2008-10-17.
+    const result = compileForMinio({ Version: '2008-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: [`arn:aws:s3:::b/${SUB}/*`, 'arn:aws:s3:::b/${jwt:sub}/*', 'arn:aws:s3:::b/p/*'] }] }, { source: 'old.json' });
+    expect(result.policy).toStrictEqual(doc({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::b/${SUB}/*`, 'arn:aws:s3:::b/p/*'], Condition: UNVERSIONED }));
     expect(result.warnings).toStrictEqual([
       'old.json: Version is "2008-10-17", so AWS reads "${...}" literally (no policy variables); compiled as such',
-      `old.json Statement[0]: Resource arn:aws:s3:::b/${SUB}/* dropped: "arn:aws:s3:::b/${SUB}/*" holds "\${" text, which AWS takes literally under policy version 2008-10-17 but MinIO may substitute (fail closed)`,
+      'old.json Statement[0]: Resource arn:aws:s3:::b/${jwt:sub}/* dropped: "arn:aws:s3:::b/${jwt:sub}/*" holds "${" text, which AWS takes literally under policy version 2008-10-17 but MinIO may substitute (fail closed)',
     ]);
   });
 });

@@ -10,6 +10,10 @@
 
 import { COGNITO_KEY_TO_MINIO } from './constants.js';
 import { KNOWN_ABSENT_VARIABLE } from './aws-model.js';
+import { MINIO_COMMON_KEYS } from './minio-model.js';
+
+/** Variables MinIO substitutes (`${<common key>}`), lower-cased. */
+const MINIO_VARIABLE_NAMES: ReadonlySet<string> = new Set(MINIO_COMMON_KEYS.map((k) => k.toLowerCase()));
 
 export type VariableResolution =
   /** The value for MinIO, exact. */
@@ -45,6 +49,10 @@ export function resolveVariables(
 ): VariableResolution {
   if (!hasVariable(s)) return { kind: 'ok', value: s };
   if (!variablesSupported) {
+    // AWS reads the text literally. MinIO substitutes only its own keys' variables and leaves
+    // any other "${...}" as plain text, so only those would change meaning.
+    const names = [...s.matchAll(VARIABLE)].map((m) => m[1]!.trim().toLowerCase());
+    if (!names.some((n) => MINIO_VARIABLE_NAMES.has(n))) return { kind: 'ok', value: s };
     return {
       kind: 'inexact',
       problems: [`"${s}" holds "\${" text, which AWS takes literally under policy version 2008-10-17 but MinIO may substitute`],

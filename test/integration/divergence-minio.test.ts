@@ -513,6 +513,16 @@ describe('MinIO divergences, closed by the compiler', () => {
     expect(auth!.warnings.join('\n')).toMatch(/the session policy is about \d+ bytes; MinIO refuses session policies over 2048/);
   });
 
+  it('27. policy version 2008-10-17: "${cognito-identity.amazonaws.com:sub}" is literal text, so a NotResource naming it excludes nothing real', async () => {
+    // AWS: policy variables exist from version 2012-10-17 on; under 2008-10-17 "${...}" is plain
+    // text, so NotResource "b/${cognito-identity.amazonaws.com:sub}/*" excludes no real key and
+    // the Allow covers the caller's own folder too. (Found by the differential test, seed s1.)
+    const policy: IamPolicyDocument = { Version: '2008-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:PutObject'], NotResource: [arn(MAIN, `${SUB}/*`)] }] };
+    const compiled = await h().credentialsFor([policy]);
+    expect(await put(compiled.s3, `${ME}/`)).toBe('allowed');
+    expect(await put(compiled.s3, 'public/')).toBe('allowed');
+  });
+
   it('13. an expired session: MinIO refuses with 403 (InvalidAccessKeyId; AWS says ExpiredToken, which the transport maps)', async () => {
     // AWS: a request with expired session credentials fails with ExpiredToken.
     const { s3, credentials } = await h().credentialsFor(
