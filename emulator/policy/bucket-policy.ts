@@ -19,7 +19,7 @@
 import { COGNITO_SESSION_NAME, POLICY_VERSION, S3_ARN_PREFIX } from './constants.js';
 import type { Decision } from './compile/index.js';
 import type { IamPolicyDocument, IamStatement, Principal } from './types.js';
-import { PolicyValidationError, validateIamDocument, type PolicyIssue } from './validate-iam.js';
+import { PolicyValidationError, validateIamDocument } from './validate-iam.js';
 
 export interface RoleSessionRef {
   /** arn:aws:iam::<account>:role/<path/><name> */
@@ -64,7 +64,7 @@ function principalIds(p: Principal): { everyone: boolean; ids: string[] } {
  */
 export function statementsForRole(bucketPolicy: IamPolicyDocument, ref: RoleSessionRef): RoleBucketStatements {
   const source = ref.source ?? `bucket policy of ${ref.bucketName}`;
-  const issues = [...validateIamDocument(bucketPolicy, { source, kind: 'resource' }), ...resourceIssues(bucketPolicy, ref.bucketName, source)];
+  const issues = validateIamDocument(bucketPolicy, { source, kind: 'resource', bucket: ref.bucketName });
   if (issues.length > 0) throw new PolicyValidationError(issues);
 
   const roleName = ref.roleArn.slice(ref.roleArn.lastIndexOf('/') + 1);
@@ -126,26 +126,6 @@ export function confineToBucket(
   if (others.length === 0) return { statement, excluded: [] };
   const notResource = [...asList(statement.NotResource), ...others.flatMap((b) => [`${S3_ARN_PREFIX}${b}`, `${S3_ARN_PREFIX}${b}/*`])];
   return { statement: { ...statement, NotResource: notResource }, excluded: others };
-}
-
-function resourceIssues(doc: IamPolicyDocument, bucket: string, source: string): PolicyIssue[] {
-  const issues: PolicyIssue[] = [];
-  const own = `${S3_ARN_PREFIX}${bucket}`;
-  asList(doc.Statement).forEach((st, index) => {
-    for (const field of ['Resource', 'NotResource'] as const) {
-      asList(st[field]).forEach((r, i) => {
-        if (typeof r !== 'string' || r === own || r.startsWith(`${own}/`)) return;
-        issues.push({
-          source,
-          statementIndex: index,
-          ...(typeof st.Sid === 'string' ? { sid: st.Sid } : {}),
-          path: `Statement[${index}].${field}[${i}]`,
-          message: `"${r}" is not in bucket ${bucket}; a bucket policy may name only ${own} and ${own}/<key pattern>`,
-        });
-      });
-    }
-  });
-  return issues;
 }
 
 /**

@@ -92,7 +92,7 @@ export function buildRolePolicies(input: BuildRolePoliciesInput): RolePolicyBuil
     e.policies.forEach((doc, i) => issues.push(...validateIamDocument(doc, { source: policySource(e.label, i, e.policies.length), kind: 'identity' })));
   }
   for (const b of buckets) {
-    if (b.bucketPolicy) issues.push(...validateIamDocument(b.bucketPolicy, { source: `bucket policy of ${b.bucketName}`, kind: 'resource' }));
+    if (b.bucketPolicy) issues.push(...validateIamDocument(b.bucketPolicy, { source: `bucket policy of ${b.bucketName}`, kind: 'resource', bucket: b.bucketName }));
   }
   if (issues.length > 0) throw new PolicyValidationError(issues);
 

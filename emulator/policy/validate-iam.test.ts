@@ -28,27 +28,27 @@ describe('validateIamDocument', () => {
       ],
     }, ok);
     expect(issues).toStrictEqual([
-      { source: 'auth.json', statementIndex: 0, sid: 'A', path: 'Statement[0].Effect', message: 'Effect "allow" is not valid; use "Allow" or "Deny" (case-sensitive)' },
-      { source: 'auth.json', statementIndex: 0, sid: 'A', path: 'Statement[0].Principal', message: 'an identity policy must not name a Principal: it applies to the role it is attached to; remove Principal' },
-      { source: 'auth.json', statementIndex: 0, sid: 'A', path: 'Statement[0].Action[0]', message: '"GetObject" is not an action; write "<service>:<action>", e.g. "s3:GetObject" (wildcards * and ? allowed)' },
-      { source: 'auth.json', statementIndex: 0, sid: 'A', path: 'Statement[0].Resource[0]', message: '"arn:aws:s3::b" has 4 colons; an ARN is arn:<partition>:<service>:<region>:<account>:<resource> (S3: arn:aws:s3:::<bucket>)' },
-      { source: 'auth.json', statementIndex: 1, sid: 'A', path: 'Statement[1].Action', message: 'use either Action or NotAction, not both' },
-      { source: 'auth.json', statementIndex: 1, sid: 'A', path: 'Statement[1].Resource', message: 'Resource is missing; add "Resource": ["arn:aws:s3:::<bucket>/<prefix>/*"]' },
-      { source: 'auth.json', statementIndex: 1, sid: 'A', path: 'Statement[1].Sid', message: 'Sid "A" is also used by Statement[0]; Sids must be unique within a policy' },
+      { source: 'auth.json', statementIndex: 0, sid: 'A', path: 'Statement[0].Effect', segments: ['Statement', 0, 'Effect'], message: 'Effect "allow" is not valid; use "Allow" or "Deny" (case-sensitive)' },
+      { source: 'auth.json', statementIndex: 0, sid: 'A', path: 'Statement[0].Principal', segments: ['Statement', 0, 'Principal'], message: 'an identity policy must not name a Principal: it applies to the role it is attached to; remove Principal' },
+      { source: 'auth.json', statementIndex: 0, sid: 'A', path: 'Statement[0].Action[0]', segments: ['Statement', 0, 'Action', 0], message: '"GetObject" is not an action; write "<service>:<action>", e.g. "s3:GetObject" (wildcards * and ? allowed)' },
+      { source: 'auth.json', statementIndex: 0, sid: 'A', path: 'Statement[0].Resource[0]', segments: ['Statement', 0, 'Resource', 0], message: '"arn:aws:s3::b" has 4 colons; an ARN is arn:<partition>:<service>:<region>:<account>:<resource> (S3: arn:aws:s3:::<bucket>)' },
+      { source: 'auth.json', statementIndex: 1, sid: 'A', path: 'Statement[1].Action', segments: ['Statement', 1, 'Action'], message: 'use either Action or NotAction, not both' },
+      { source: 'auth.json', statementIndex: 1, sid: 'A', path: 'Statement[1].Resource', segments: ['Statement', 1, 'Resource'], message: 'Resource is missing; add "Resource": ["arn:aws:s3:::<bucket>/<prefix>/*"]' },
+      { source: 'auth.json', statementIndex: 1, sid: 'A', path: 'Statement[1].Sid', segments: ['Statement', 1, 'Sid'], message: 'Sid "A" is also used by Statement[0]; Sids must be unique within a policy' },
     ]);
   });
 
   it('checks the document level', () => {
     expect(validateIamDocument({ version: '2012-10-17', Statement: [] }, ok)).toStrictEqual([
-      { source: 'auth.json', path: 'version', message: 'unknown element "version"; a policy has only Version, Id and Statement (check the spelling and case)' },
-      { source: 'auth.json', path: 'Statement', message: 'Statement is empty; add at least one statement' },
+      { source: 'auth.json', path: 'version', segments: ['version'], message: 'unknown element "version"; a policy has only Version, Id and Statement (check the spelling and case)' },
+      { source: 'auth.json', path: 'Statement', segments: ['Statement'], message: 'Statement is empty; add at least one statement' },
     ]);
     expect(validateIamDocument({ Version: '2012-10-18' }, ok)).toStrictEqual([
-      { source: 'auth.json', path: 'Version', message: 'Version "2012-10-18" is not valid; use "2012-10-17"' },
-      { source: 'auth.json', path: 'Statement', message: 'Statement is missing; add a list of statements' },
+      { source: 'auth.json', path: 'Version', segments: ['Version'], message: 'Version "2012-10-18" is not valid; use "2012-10-17"' },
+      { source: 'auth.json', path: 'Statement', segments: ['Statement'], message: 'Statement is missing; add a list of statements' },
     ]);
     expect(validateIamDocument([], ok)).toStrictEqual([
-      { source: 'auth.json', path: '(document)', message: 'a policy document must be a JSON object with "Version" and "Statement"' },
+      { source: 'auth.json', path: '(document)', segments: [], message: 'a policy document must be a JSON object with "Version" and "Statement"' },
     ]);
   });
 

@@ -18,6 +18,8 @@ export interface PolicyIssue {
   sid?: string;
   /** JSON path inside the document, e.g. `Statement[1].Condition.StringLike`. */
   path: string;
+  /** The same path as segments (`['Statement', 1, 'Condition', 'StringLike']`), to locate it in a file. */
+  segments: Array<string | number>;
   /** What is wrong and how to fix it. */
   message: string;
 }
@@ -43,11 +45,19 @@ const ACTION = /^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+export interface ValidateOptions {
+  /** Names the document in messages. */
+  source: string;
+  kind: PolicyKind;
+  /** A bucket policy's bucket: AWS refuses a bucket policy naming resources outside it. */
+  bucket?: string;
+}
+
 /** Returns every issue found; an empty list means AWS would accept the document. */
-export function validateIamDocument(doc: unknown, options: { source: string; kind: PolicyKind }): PolicyIssue[] {
+export function validateIamDocument(doc: unknown, options: ValidateOptions): PolicyIssue[] {
   const { source, kind } = options;
   const issues: PolicyIssue[] = [];
-  const top = (path: string, message: string) => issues.push({ source, path, message });
+  const top = (path: string, message: string) => issues.push({ source, path, segments: path === '(document)' ? [] : [path], message });
   if (!isObject(doc)) {
     top('(document)', 'a policy document must be a JSON object with "Version" and "Statement"');
     return issues;
@@ -69,13 +79,16 @@ export function validateIamDocument(doc: unknown, options: { source: string; kin
   const sids = new Map<string, number>();
   list.forEach((st, index) => {
     const sid = isObject(st) && typeof st.Sid === 'string' ? st.Sid : undefined;
-    const at = (path: string, message: string) =>
-      issues.push({ source, statementIndex: index, ...(sid !== undefined ? { sid } : {}), path: `Statement[${index}]${path ? `.${path}` : ''}`, message });
+    const at = (path: string, message: string) => issues.push({
+      source, statementIndex: index, ...(sid !== undefined ? { sid } : {}), path: `Statement[${index}]${path ? `.${path}` : ''}`,
+      segments: ['Statement', index, ...pathSegments(path)], message,
+    });
     if (!isObject(st)) {
       at('', 'each statement must be a JSON object');
       return;
     }
     validateStatement(st, kind, at);
+    if (options.bucket !== undefined) bucketResourceIssues(st, options.bucket, at);
     if (sid !== undefined) {
       const first = sids.get(sid);
       if (first !== undefined) at('Sid', `Sid "${sid}" is also used by Statement[${first}]; Sids must be unique within a policy`);
@@ -85,8 +98,21 @@ export function validateIamDocument(doc: unknown, options: { source: string; kin
   return issues;
 }
 
+/** `Resource[1]` → ['Resource', 1]; `Condition.StringLike.s3:prefix` → ['Condition', 'StringLike', 's3:prefix']. */
+function pathSegments(path: string): Array<string | number> {
+  if (path === '') return [];
+  if (path.startsWith('Condition.')) {
+    const [, op, ...key] = path.split('.');
+    return ['Condition', op!, ...(key.length ? [key.join('.')] : [])];
+  }
+  return path.split('.').flatMap((part) => {
+    const m = /^(.*)\[(\d+)\]$/.exec(part);
+    return m ? [m[1]!, Number(m[2])] : [part];
+  });
+}
+
 /** Like {@link validateIamDocument}, but throws a {@link PolicyValidationError} listing every issue. */
-export function assertValidIamDocument(doc: unknown, options: { source: string; kind: PolicyKind }): void {
+export function assertValidIamDocument(doc: unknown, options: ValidateOptions): void {
   const issues = validateIamDocument(doc, options);
   if (issues.length > 0) throw new PolicyValidationError(issues);
 }
@@ -144,6 +170,18 @@ function validateStatement(st: Record<string, unknown>, kind: PolicyKind, at: At
   }
 
   if (st.Condition !== undefined) validateCondition(st.Condition, at);
+}
+
+/** A bucket policy may name only its bucket and the bucket's objects. */
+function bucketResourceIssues(st: Record<string, unknown>, bucket: string, at: At): void {
+  const own = `${S3_ARN_PREFIX}${bucket}`;
+  for (const field of ['Resource', 'NotResource'] as const) {
+    const value = st[field];
+    (Array.isArray(value) ? value : value === undefined ? [] : [value]).forEach((r: unknown, i) => {
+      if (typeof r !== 'string' || r === own || r.startsWith(`${own}/`)) return;
+      at(`${field}[${i}]`, `"${r}" is not in bucket ${bucket}; a bucket policy may name only ${own} and ${own}/<key pattern>`);
+    });
+  }
 }
 
 function exactlyOne(st: Record<string, unknown>, a: string, b: string, at: At, hint: string): void {

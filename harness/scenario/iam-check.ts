@@ -1,5 +1,9 @@
-/** Rules for IAM policy documents that the schema cannot express, in AWS's terms. */
-import { describePath } from './schema-check.js';
+/**
+ * IAM policy documents of a scenario, checked by the one IAM validator
+ * (emulator/policy/validate-iam.ts) while the file is loaded, so every mistake AWS would refuse is
+ * reported with its file:line before MinIO starts.
+ */
+import { validateIamDocument } from '../../emulator/policy/validate-iam.js';
 import type { Anchor, Segment } from './yaml-source.js';
 
 export type PolicyKind = 'bucket' | 'identity';
@@ -11,46 +15,32 @@ export interface PolicyProblem {
 }
 
 /**
- * `kind` bucket: a bucket policy (each statement names a Principal);
- * identity: a policy attached to a role (no Principal).
- * Statements that are not mappings are left to the schema check.
+ * `kind` bucket: a bucket policy of `bucket` (each statement names a Principal, every resource
+ * lies in the bucket); identity: a policy attached to a role (no Principal).
  */
-export function checkPolicyDocument(document: unknown, kind: PolicyKind): PolicyProblem[] {
-  if (!isRecord(document)) return [];
-  const statement = document['Statement'];
-  const statements: Array<[Segment[], unknown]> = Array.isArray(statement)
-    ? statement.map((s, i) => [['Statement', i], s])
-    : [[['Statement'], statement]];
-  const problems: PolicyProblem[] = [];
-  for (const [path, s] of statements) {
-    if (!isRecord(s)) continue;
-    const name = describePath(path);
-    const pair = (a: string, b: string, example: string): void => {
-      if (!(a in s) && !(b in s)) {
-        problems.push({ path, anchor: 'container', message: `${name} has no ${a}; add "${a}": ${example} (or ${b})` });
-      } else if (a in s && b in s) {
-        problems.push({ path: [...path, b], anchor: 'key', message: `${name} has both ${a} and ${b}; keep one of them` });
-      }
-    };
-    pair('Action', 'NotAction', '["s3:GetObject"]');
-    pair('Resource', 'NotResource', '["arn:aws:s3:::<bucket>/public/*"]');
-    const principal = 'Principal' in s ? 'Principal' : 'NotPrincipal' in s ? 'NotPrincipal' : undefined;
-    if (kind === 'identity' && principal) {
-      problems.push({
-        path: [...path, principal],
-        anchor: 'key',
-        message: `${name} names a ${principal}, which a role's identity policy cannot do (AWS rejects it: "Has prohibited field ${principal}"); remove it, the role is the principal`,
-      });
-    }
-    if (kind === 'bucket' && !principal) {
-      problems.push({
-        path,
-        anchor: 'container',
-        message: `${name} has no Principal, which every bucket policy statement needs; add e.g. "Principal": { "AWS": "arn:aws:iam::123456789012:role/ase-authenticated" }`,
-      });
-    }
+export function checkPolicyDocument(document: unknown, kind: PolicyKind, bucket?: string): PolicyProblem[] {
+  const singleStatement = isRecord(document) && !Array.isArray(document['Statement']);
+  return validateIamDocument(document, { source: '', kind: kind === 'bucket' ? 'resource' : 'identity', ...(bucket ? { bucket } : {}) })
+    .map((issue) => {
+      // A document whose Statement is one object has no index in its path.
+      const path = singleStatement && issue.segments[0] === 'Statement' ? ['Statement', ...issue.segments.slice(2)] : issue.segments;
+      const present = has(document, path);
+      return {
+        path: present ? path : path.slice(0, -1),
+        anchor: present ? 'key' : 'container',
+        message: `${issue.path.replace(/^Statement\[(\d+)\]\.?/, (_, i: string) => `Statement[${i}]${issue.sid !== undefined ? ` (Sid "${issue.sid}")` : ''} `).trim()}: ${issue.message}`,
+      };
+    });
+}
+
+function has(value: unknown, path: readonly Segment[]): boolean {
+  let node = value;
+  for (const seg of path) {
+    if (Array.isArray(node) && typeof seg === 'number' && seg < node.length) node = node[seg];
+    else if (isRecord(node) && typeof seg === 'string' && seg in node) node = node[seg];
+    else return false;
   }
-  return problems;
+  return true;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -78,7 +78,7 @@ const EXPECTED: Record<string, Array<[number, number, string]>> = {
     [
       7,
       19,
-      'in files/no-principal.json (line 4, column 5): Statement[0] has no Principal, which every bucket policy statement needs; add e.g. "Principal": { "AWS": "arn:aws:iam::123456789012:role/ase-authenticated" }',
+      'in files/no-principal.json (line 4, column 5): Statement[0] Principal: a bucket policy statement needs a Principal, e.g. {"AWS": "arn:aws:iam::<account>:role/<name>"}',
     ],
     [
       10,
@@ -90,7 +90,7 @@ const EXPECTED: Record<string, Array<[number, number, string]>> = {
     [
       13,
       11,
-      'Statement[0] names a Principal, which a role\'s identity policy cannot do (AWS rejects it: "Has prohibited field Principal"); remove it, the role is the principal',
+      'Statement[0] Principal: an identity policy must not name a Principal: it applies to the role it is attached to; remove Principal',
     ],
     [
       16,
@@ -98,6 +98,10 @@ const EXPECTED: Record<string, Array<[number, number, string]>> = {
       'missing `Version` in policies.authenticated[1]; add "Version": "2012-10-17" (without it AWS reads the policy as version 2008-10-17, where ${...} policy variables are not substituted)',
     ],
     [16, 18, '`policies.authenticated[1].Statement` is an empty list; give at least 1 item'],
+  ],
+  'iam-not-an-arn.yaml': [
+    [14, 11, 'Statement[0] Resource[0]: "arn:aws:s3:::another-bucket/*" is not in bucket ase-media-1; a bucket policy may name only arn:aws:s3:::ase-media-1 and arn:aws:s3:::ase-media-1/<key pattern>'],
+    [21, 11, 'Statement[0] Resource[0]: "ase-media-1/public/*" is not an ARN; write "*" or "arn:aws:s3:::<bucket>" / "arn:aws:s3:::<bucket>/<key pattern>"'],
   ],
   'two-defaults.yaml': [
     [8, 11, 'bucket name `media` is used twice (also buckets[0]); friendly names must be unique'],

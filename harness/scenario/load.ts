@@ -274,7 +274,8 @@ class Loader {
     for (const [i, bucket] of buckets.entries()) {
       const policy = dict(bucket)?.['bucketPolicy'];
       if (policy === undefined) continue;
-      await this.loadDocument(['buckets', i, 'bucketPolicy'], policy, 'bucket', 'bucket policy');
+      const bucketName = dict(bucket)?.['bucketName'];
+      await this.loadDocument(['buckets', i, 'bucketPolicy'], policy, 'bucket', 'bucket policy', typeof bucketName === 'string' ? bucketName : undefined);
     }
   }
 
@@ -293,18 +294,19 @@ class Loader {
   }
 
   /** Reads (file) or takes (inline) one policy document, checks it and remembers it under its path. */
-  private async loadDocument(path: Segment[], entry: unknown, kind: PolicyKind, label: string): Promise<void> {
+  private async loadDocument(path: Segment[], entry: unknown, kind: PolicyKind, label: string, bucket?: string): Promise<void> {
     if (typeof entry === 'string' && entry !== '') {
       const json = await this.readJson(path, entry, label);
       if (!json) return;
       const schemaProblems = checkPolicyDocumentSchema(json.data);
       for (const p of schemaProblems) this.reportInFile(path, entry, json, p.path, p.message, p.anchor);
       if (schemaProblems.length > 0) return;
-      const problems = checkPolicyDocument(json.data, kind);
+      const problems = checkPolicyDocument(json.data, kind, bucket);
       for (const p of problems) this.reportInFile(path, entry, json, p.path, p.message, p.anchor);
       if (problems.length === 0) this.documents.set(pathKey(path), { source: json.abs, document: json.data as IamPolicyDocument });
     } else if (isDict(entry)) {
-      const problems = checkPolicyDocument(entry, kind);
+      // The scenario's schema check has reported this document's shape; the validator adds the rest.
+      const problems = checkPolicyDocumentSchema(entry).length > 0 ? [] : checkPolicyDocument(entry, kind, bucket);
       for (const p of problems) this.report([...path, ...p.path], p.message, p.anchor);
       this.documents.set(pathKey(path), { source: kind === 'bucket' ? 'inline' : `${this.file}#${describePath(path)}`, document: entry as unknown as IamPolicyDocument });
     }
