@@ -153,8 +153,14 @@ class Loader {
     this.validatePaths = options.validatePaths ?? amplifyPathRules;
   }
 
+  /** Where the scenario's schema check found problems (a policy document there is not checked again). */
+  private readonly schemaProblemPaths: Segment[][] = [];
+
   async load(data: unknown): Promise<Scenario> {
-    for (const p of checkScenarioSchema(data)) this.report(p.path, p.message, p.anchor);
+    for (const p of checkScenarioSchema(data)) {
+      this.report(p.path, p.message, p.anchor);
+      this.schemaProblemPaths.push(p.path);
+    }
     if (!isDict(data)) throw new ScenarioError(this.issues);
 
     const outputs = typeof data['outputs'] === 'string' ? await this.loadOutputs(data['outputs'], data) : undefined;
@@ -306,7 +312,8 @@ class Loader {
       if (problems.length === 0) this.documents.set(pathKey(path), { source: json.abs, document: json.data as IamPolicyDocument });
     } else if (isDict(entry)) {
       // The scenario's schema check has reported this document's shape; the validator adds the rest.
-      const problems = checkPolicyDocumentSchema(entry).length > 0 ? [] : checkPolicyDocument(entry, kind, bucket);
+      const shapeReported = this.schemaProblemPaths.some((p) => path.every((seg, i) => p[i] === seg));
+      const problems = shapeReported ? [] : checkPolicyDocument(entry, kind, bucket);
       for (const p of problems) this.report([...path, ...p.path], p.message, p.anchor);
       this.documents.set(pathKey(path), { source: kind === 'bucket' ? 'inline' : `${this.file}#${describePath(path)}`, document: entry as unknown as IamPolicyDocument });
     }
