@@ -523,6 +523,31 @@ describe('MinIO divergences, closed by the compiler', () => {
     expect(await put(compiled.s3, 'public/')).toBe('allowed');
   });
 
+  it('28. not closed: an exact object ARN (no wildcard) also matches the key with a trailing "/" in MinIO', async () => {
+    // AWS: Resource arn:aws:s3:::b/docs matches the object ARN of key "docs" only, so GET "docs/"
+    // is denied. MinIO cleans the path before matching, so the same statement grants "docs/" too.
+    // It stays: only a key ending in "/" (a folder marker, which Amplify never writes) is affected,
+    // and a Deny for it would also refuse "docs" in MinIO.
+    await h().admin.putObject(MAIN, 'docs', 'file');
+    await h().admin.putObject(MAIN, 'docs/', 'folder marker');
+    const compiled = await h().credentialsFor([doc({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: [arn(MAIN, 'docs')] })]);
+    expect(await get(compiled.s3, 'docs')).toBe('allowed');
+    expect(await get(compiled.s3, 'docs/')).toBe('allowed'); // AWS: AccessDenied
+    expect(await get(compiled.s3, 'docs/d.txt')).toBe('AccessDenied');
+  });
+
+  it('29. not closed: "?" matches one byte in MinIO, one character in AWS', async () => {
+    // AWS: "?" matches any single character, so arn:aws:s3:::b/caf?.txt matches "café.txt". MinIO
+    // compares bytes, and "é" is two bytes in UTF-8, so it does not. It stays: rewriting "?" cannot
+    // know how many bytes the character will take; it fails closed (denies), and only keys with
+    // non-ASCII characters under a "?" pattern are affected.
+    await h().admin.putObject(MAIN, 'café.txt', 'x');
+    await h().admin.putObject(MAIN, 'cafe.txt', 'x');
+    const compiled = await h().credentialsFor([doc({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: [arn(MAIN, 'caf?.txt')] })]);
+    expect(await get(compiled.s3, 'cafe.txt')).toBe('allowed');
+    expect(await get(compiled.s3, 'café.txt')).toBe('AccessDenied'); // AWS: allowed
+  });
+
   it('13. an expired session: MinIO refuses with 403 (InvalidAccessKeyId; AWS says ExpiredToken, which the transport maps)', async () => {
     // AWS: a request with expired session credentials fails with ExpiredToken.
     const { s3, credentials } = await h().credentialsFor(
