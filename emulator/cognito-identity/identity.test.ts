@@ -73,10 +73,12 @@ describe('GetId', () => {
   it("gives identity IDs in the identity pool's region (eu-west-1:<uuid> for a pool in eu-west-1), whatever the app's region", async () => {
     const EU_POOL = 'eu-west-1:00000000-0000-4000-8000-0000000000e1';
     identityPools.loadPool({
-      id: EU_POOL, region: 'us-east-1', accountId: '123456789012', allowGuestAccess: true,
+      id: EU_POOL, region: 'us-east-1', accountId: '123456789012', allowGuestAccess: true, allowClassicFlow: false,
       providers: new Map([[PROVIDER, [TEST_CLIENT_ID]]]),
       guestRoleArn: GUEST, authenticatedRoleArn: AUTH,
-      roles: new Map([GUEST, AUTH].map((arn) => [arn, { roleArn: arn, minioPolicy: 'p' }])),
+      roles: new Map([GUEST, AUTH].map((arn) => [arn, {
+        roleArn: arn, minioPolicy: 'p', trustPolicy: amplifyTrustPolicy(EU_POOL, arn === GUEST ? 'guest' : 'authenticated'),
+      }])),
     });
     const user = await call('GetId', { IdentityPoolId: EU_POOL, Logins: logins((await signInWithPassword(deps, 'bob')).IdToken) });
     expect(user.body.IdentityId).toMatch(/^eu-west-1:[0-9a-f-]{36}$/);
