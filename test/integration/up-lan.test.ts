@@ -42,7 +42,7 @@ console.log(JSON.stringify({ drafts: await put('drafts/lan.md'), pub: await put(
 client.destroy();
 `;
 
-it.skipIf(netnsProblem !== undefined)('serves a LAN address: the stack starts, warns loudly, and works over that address', async () => {
+async function upOnHost(host: string): Promise<void> {
   assertBuilt();
   const dir = mkdtempSync(path.join(tmpdir(), 'ase-lan-'));
   const outputs = path.join(dir, 'amplify_outputs.json');
@@ -51,7 +51,7 @@ it.skipIf(netnsProblem !== undefined)('serves a LAN address: the stack starts, w
     'ip link set ase0 up', 'ip link set ase1 up',
   ].join(' && ');
   const up = spawn('unshare', ['--net', 'sh', '-c', `${setup} && exec "$0" "$@"`, process.execPath, CLI, 'up', fixture('harness/up-stack.json'),
-    '--host', LAN, '--outputs', outputs, '--state-dir', path.join(dir, '.ase')], {
+    '--host', host, '--outputs', outputs, '--state-dir', path.join(dir, '.ase')], {
     env: { ...process.env, NO_COLOR: '1', TMPDIR: dir }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -62,13 +62,17 @@ it.skipIf(netnsProblem !== undefined)('serves a LAN address: the stack starts, w
   try {
     await expect.poll(() => stdout + stderr, { timeout: 60_000, interval: 200 }).toMatch(/Press Ctrl-C to stop\.|Error|error/);
     expect(stdout, stderr).toContain('Press Ctrl-C to stop.');
-    expect(stderr).toContain(`WARNING: listening on ${LAN}, which is NOT loopback`);
-    const emulator = new RegExp(`Cognito user pools, identity pools, STS\\s+(http://${LAN.replace(/\./g, '\\.')}:\\d+)`).exec(stdout)?.[1];
-    const s3 = new RegExp(`S3 \\(MinIO, enforcing the role policies\\)\\s+(http://${LAN.replace(/\./g, '\\.')}:\\d+)`).exec(stdout)?.[1];
-    expect([emulator, s3], stdout).not.toContain(undefined);
+    expect(stderr).toContain(`WARNING: listening on ${host}, which is NOT loopback`);
+    const shown = host.replace(/\./g, '\\.');
+    const emulatorPort = new RegExp(`Cognito user pools, identity pools, STS\\s+http://${shown}:(\\d+)`).exec(stdout)?.[1];
+    const s3Port = new RegExp(`S3 \\(MinIO, enforcing the role policies\\)\\s+http://${shown}:(\\d+)`).exec(stdout)?.[1];
+    expect([emulatorPort, s3Port], stdout).not.toContain(undefined);
+    // Reached over the namespace's LAN address, as another machine on that network would.
+    const emulator = `http://${LAN}:${emulatorPort}`;
+    const s3 = `http://${LAN}:${s3Port}`;
 
     const probe = spawnSync('nsenter', [`--net=/proc/${up.pid}/ns/net`, process.execPath, '--input-type=module', '-e',
-      `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(`${REPO_ROOT}/`)}); ${PROBE}`, emulator!, s3!], {
+      `import { createRequire } from 'node:module'; const require = createRequire(${JSON.stringify(`${REPO_ROOT}/`)}); ${PROBE}`, emulator, s3], {
       cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, OUTPUTS: outputs, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, timeout: 60_000,
     });
     expect(probe.status, probe.stderr).toBe(0);
@@ -82,4 +86,8 @@ it.skipIf(netnsProblem !== undefined)('serves a LAN address: the stack starts, w
     up.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
-}, 120_000);
+}
+
+it.skipIf(netnsProblem !== undefined)('serves a LAN address: the stack starts, warns loudly, and works over that address', () => upOnHost(LAN), 150_000);
+
+it.skipIf(netnsProblem !== undefined)('serves every interface with --host 0.0.0.0 (MinIO forwarded on a port of its own), with the same warning', () => upOnHost('0.0.0.0'), 150_000);
