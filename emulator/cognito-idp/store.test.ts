@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
 import { UserPoolStore } from './store.js';
-import { TEST_CLIENT_ID, TEST_PASSWORD, TEST_POOL_ID, TEST_REGION, testPoolConfig } from './testing.js';
+import { createTestDeps, TEST_CLIENT_ID, TEST_PASSWORD, TEST_POOL_ID, TEST_REGION, testPoolConfig } from './testing.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -146,5 +146,42 @@ describe('UserPoolStore lookups', () => {
     const code = store.issueConfirmationCode(pool.requireUser('bob'));
     expect(code).toMatch(/^\d{6}$/);
     expect(store.getConfirmationCode(TEST_POOL_ID, 'bob')).toBe(code);
+  });
+});
+
+describe('UserPoolStore memory in a long-lived stack', () => {
+  it('forgets sign-ins whose refresh token and last minted token have expired, keeping live ones and their revocations', async () => {
+    const deps = await createTestDeps();
+    const record = (token: string, expiresInMs: number) => ({
+      token, poolId: TEST_POOL_ID, clientId: TEST_CLIENT_ID, sub: 's', originJti: `jti-${token}`, eventId: 'e',
+      authTime: deps.clock.now(), expiresAt: new Date(deps.clock.now().getTime() + expiresInMs), revoked: false,
+    });
+    for (let i = 0; i < 1000; i++) deps.store.saveRefreshToken(record(`old-${i}`, 60_000));
+    const live = record('live', 30 * 24 * 3600_000);
+    deps.store.saveRefreshToken(live);
+    deps.store.revokeRefreshToken(live);
+    deps.store.revokeRefreshToken(deps.store.findRefreshToken('old-0')!);
+    deps.clock.advance(60_000 + 3600_000); // the old refresh tokens and anything they minted have expired
+    deps.store.forgetFinishedSignIns();
+    expect(deps.store.signInCount).toBe(1);
+    expect(deps.store.findRefreshToken('old-1')).toBeUndefined();
+    expect(deps.store.isRevoked('jti-old-0')).toBe(false);
+    expect(deps.store.isRevoked('jti-live')).toBe(true);
+  });
+
+  it('sweeps by itself as sign-ins accumulate', async () => {
+    const deps = await createTestDeps();
+    let peak = 0;
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 300; i++) {
+        deps.store.saveRefreshToken({
+          token: `${round}-${i}`, poolId: TEST_POOL_ID, clientId: TEST_CLIENT_ID, sub: 's', originJti: `${round}-${i}`, eventId: 'e',
+          authTime: deps.clock.now(), expiresAt: new Date(deps.clock.now().getTime() + 60_000), revoked: false,
+        });
+      }
+      peak = Math.max(peak, deps.store.signInCount);
+      deps.clock.advance(2 * 3600_000);
+    }
+    expect(peak).toBeLessThanOrEqual(2 * 300 + 256);
   });
 });

@@ -3,6 +3,7 @@ import { systemClock, type Clock } from '../clock.js';
 import type { PasswordPolicyConfig, UserPoolConfig } from '../config.js';
 import { InvalidParameterException, ResourceNotFoundException, UserNotFoundException, UsernameExistsException } from './errors.js';
 import { attributeNameProblem } from './attributes.js';
+import { TOKEN_VALIDITY_SECONDS } from './tokens.js';
 import { DEFAULT_PASSWORD_POLICY, passwordPolicyViolation } from './password-policy.js';
 import { createPasswordVerifier, passwordMatches, type PasswordVerifier } from './srp.js';
 
@@ -240,6 +241,9 @@ export interface RefreshTokenRecord {
 }
 
 const CONFIRMATION_CODE_VALIDITY_MS = 24 * 60 * 60 * 1000;
+/** Tokens minted from a refresh token outlive it by at most their own validity. */
+const LAST_TOKEN_VALIDITY_MS = TOKEN_VALIDITY_SECONDS * 1000;
+const MIN_REFRESH_SWEEP = 256;
 
 export class UserPoolStore {
   private readonly pools = new Map<string, UserPool>();
@@ -248,6 +252,7 @@ export class UserPoolStore {
   private readonly challengeSessions = new Map<string, ChallengeSession>();
   private readonly refreshTokens = new Map<string, RefreshTokenRecord>();
   private readonly revokedOriginJtis = new Set<string>();
+  private refreshSweepAt = MIN_REFRESH_SWEEP;
 
   constructor(private readonly clock: Clock = systemClock) {}
 
@@ -367,7 +372,31 @@ export class UserPoolStore {
   }
 
   saveRefreshToken(record: RefreshTokenRecord): void {
+    if (this.refreshTokens.size >= this.refreshSweepAt) {
+      this.forgetFinishedSignIns();
+      this.refreshSweepAt = Math.max(MIN_REFRESH_SWEEP, this.refreshTokens.size * 2);
+    }
     this.refreshTokens.set(record.token, record);
+  }
+
+  /**
+   * Forgets sign-ins that can no longer produce a valid token: the refresh token has expired and so
+   * has the last access or ID token it could have minted. Their revocation marks go with them. Runs
+   * when the table has doubled since the last sweep, so a long-lived stack stays bounded.
+   */
+  forgetFinishedSignIns(): void {
+    const cutoff = this.clock.now().getTime() - LAST_TOKEN_VALIDITY_MS;
+    for (const [key, record] of this.refreshTokens) {
+      if (record.expiresAt.getTime() <= cutoff) {
+        this.refreshTokens.delete(key);
+        this.revokedOriginJtis.delete(record.originJti);
+      }
+    }
+  }
+
+  /** Sign-ins remembered (refresh tokens, live or revoked). */
+  get signInCount(): number {
+    return this.refreshTokens.size;
   }
 
   findRefreshToken(token: string): RefreshTokenRecord | undefined {
