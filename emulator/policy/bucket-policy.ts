@@ -66,6 +66,12 @@ export function statementsForRole(bucketPolicy: IamPolicyDocument, ref: RoleSess
   const source = ref.source ?? `bucket policy of ${ref.bucketName}`;
   const issues = validateIamDocument(bucketPolicy, { source, kind: 'resource', bucket: ref.bucketName });
   if (issues.length > 0) throw new PolicyValidationError(issues);
+  return pickStatementsForRole(bucketPolicy, ref);
+}
+
+/** {@link statementsForRole} for a bucket policy already validated (with its bucket). */
+export function pickStatementsForRole(bucketPolicy: IamPolicyDocument, ref: RoleSessionRef): RoleBucketStatements {
+  const source = ref.source ?? `bucket policy of ${ref.bucketName}`;
 
   const roleName = ref.roleArn.slice(ref.roleArn.lastIndexOf('/') + 1);
   const sessionArn = `arn:aws:sts::${ref.accountId}:assumed-role/${roleName}/${ref.sessionName ?? COGNITO_SESSION_NAME}`;

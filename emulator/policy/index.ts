@@ -5,7 +5,7 @@
 
 import type { BucketConfig, RolesConfig } from '../config.js';
 import {
-  combineSameAccount, confineToBucket, crossAccountSessionPolicy, statementsForRole,
+  combineSameAccount, confineToBucket, crossAccountSessionPolicy, pickStatementsForRole,
 } from './bucket-policy.js';
 import { compileForMinio, formatDecision, type Decision } from './compile/index.js';
 import { MINIO_CANNED_POLICY_MAX_BYTES, MINIO_SESSION_POLICY_MAX_BYTES, POLICY_VERSION } from './constants.js';
@@ -134,7 +134,8 @@ export function buildRolePolicies(input: BuildRolePoliciesInput): RolePolicyBuil
         }
         continue;
       }
-      const picked = statementsForRole(b.bucketPolicy, {
+      // Validated above, once for all roles.
+      const picked = pickStatementsForRole(b.bucketPolicy, {
         roleArn: e.arn,
         accountId: account,
         bucketAccountId: b.crossAccount ? ANOTHER_ACCOUNT : account,
