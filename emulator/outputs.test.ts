@@ -24,3 +24,20 @@ describe('amplifyOutputsFor', () => {
     expect(outputs.storage).toMatchObject({ bucket_name: 'b-only', aws_region: 'ap-south-1' });
   });
 });
+
+describe('amplifyOutputsFor: storage paths as Amplify writes them', () => {
+  it('get and list, never read; a path only functions reach kept as {}; the owner token substituted', () => {
+    const outputs = amplifyOutputsFor(app([{ name: 'media', bucketName: 'media-bucket-1', region: 'us-east-1', paths: {
+      'media/*': { guest: ['read'], authenticated: ['read', 'write'] },
+      'media/thumbs/*': {},
+      'own/{entity_id}/*': { authenticated: ['read'], entityidentity: ['read', 'delete'] },
+    } }]));
+    const [bucket] = outputs.storage['buckets'] as Array<{ paths: unknown }>;
+    expect(bucket?.paths).toStrictEqual({
+      'media/*': { guest: ['get', 'list'], authenticated: ['get', 'list', 'write'] },
+      'media/thumbs/*': {},
+      'own/*': { authenticated: ['get', 'list'] },
+      'own/${cognito-identity.amazonaws.com:sub}/*': { entityidentity: ['get', 'list', 'delete'] },
+    });
+  });
+});

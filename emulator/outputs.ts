@@ -1,4 +1,5 @@
 import type { AppConfig } from './config.js';
+import { parseStoragePaths } from './policy/paths.js';
 
 /** amplify_outputs.json (schema 1.x) as the stack writes it for an app. */
 export interface AmplifyOutputs {
@@ -42,7 +43,8 @@ export function amplifyOutputsFor(app: AppConfig): AmplifyOutputs {
         name: b.name,
         bucket_name: b.bucketName,
         aws_region: b.region,
-        ...(b.paths ? { paths: b.paths } : {}),
+        // As Amplify writes them: get and list for read, `{}` kept for paths only functions reach.
+        ...(b.paths ? { paths: parseStoragePaths(b.paths).outputs } : {}),
       })),
     },
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateRolePolicies } from './generate.js';
-import type { PathsMap } from './types.js';
+import type { IamStatement, PathsMap } from './types.js';
 import { InvalidStoragePathsError } from './validate-paths.js';
 
 const SUB = '${cognito-identity.amazonaws.com:sub}';
@@ -116,13 +116,13 @@ describe('generateRolePolicies: the docs page examples (as Amplify Gen2 would ge
     expect(generateRolePolicies(paths, 'ase-docs-owners', [])).toStrictEqual(ownersExpected('arn:aws:s3:::ase-docs-owners'));
   });
 
-  it('Owners: the scenario spelling ({entity_id} next to its parent) gives the same', () => {
+  it('Owners: `protected/*` beside `protected/{entity_id}/*` is refused, as defineStorage refuses it', () => {
     const paths: PathsMap = {
       'public/*': { guest: ['get', 'list'], authenticated: ['get', 'list', 'write', 'delete'] },
       'protected/*': { guest: ['get', 'list'], authenticated: ['get', 'list'] },
       'protected/{entity_id}/*': { entityidentity: ['get', 'list', 'write', 'delete'] },
     };
-    expect(generateRolePolicies(paths, 'ase-docs-owners', [])).toStrictEqual(ownersExpected('arn:aws:s3:::ase-docs-owners'));
+    expect(() => generateRolePolicies(paths, 'ase-docs-owners', [])).toThrow('A path cannot be a prefix of another path that contains the {entity_id} token.');
   });
 });
 
@@ -225,6 +225,56 @@ describe('generateRolePolicies: nested paths (explicit Deny)', () => {
       },
       admin: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: 'arn:aws:s3:::b/docs/locked/*' }] },
     });
+  });
+});
+
+describe('generateRolePolicies: what Amplify does that the generator once did not (issue 7)', () => {
+  it('a path only a function reaches (`{}`) denies the parent\'s holders, as Amplify\'s Deny statements do', () => {
+    const paths: PathsMap = { 'media/*': { guest: ['read'], authenticated: ['read'] }, 'media/thumbs/*': {} };
+    const result = generateRolePolicies(paths, 'b', []);
+    const denies = (doc: unknown) => [(doc as { Statement: IamStatement[] }).Statement].flat().filter((st) => st.Effect === 'Deny');
+    expect(denies(result.guest)).toStrictEqual([
+      { Action: 's3:GetObject', Effect: 'Deny', Resource: 'arn:aws:s3:::b/media/thumbs/*' },
+      { Action: 's3:ListBucket', Condition: listPrefix('media/thumbs/*', 'media/thumbs/'), Effect: 'Deny', Resource: 'arn:aws:s3:::b' },
+    ]);
+    expect(denies(result.authenticated)).toHaveLength(2);
+  });
+
+  it('statements follow the order rules are written in, not their prefixes', () => {
+    const paths: PathsMap = { 'b/*': { guest: ['write'] }, 'a/*': { guest: ['get', 'write'] } };
+    expect(generateRolePolicies(paths, 'x', []).guest?.Statement).toStrictEqual([
+      { Action: 's3:PutObject', Effect: 'Allow', Resource: ['arn:aws:s3:::x/b/*', 'arn:aws:s3:::x/a/*'] },
+      { Action: 's3:GetObject', Effect: 'Allow', Resource: 'arn:aws:s3:::x/a/*' },
+    ]);
+  });
+
+  it('owner paths nested under owner paths, and under plain paths below them, are valid (the owner exemption first)', () => {
+    expect(() => generateRolePolicies({ 'a/{entity_id}/*': { entityidentity: ['read'] }, 'a/b/{entity_id}/*': { entityidentity: ['read'] } }, 'x', [])).not.toThrow();
+    const three = { 'a/{entity_id}/*': { entityidentity: ['read'], authenticated: ['get'] }, 'a/b/*': { authenticated: ['get'] }, 'a/b/c/*': { guest: ['get'] } } satisfies PathsMap;
+    expect(() => generateRolePolicies(three, 'x', [])).not.toThrow();
+  });
+
+  it('an empty action list beside other rules of the role is valid; repeated actions count once', () => {
+    const result = generateRolePolicies({ 'a/*': { guest: [] }, 'b/*': { guest: ['get', 'get', 'read'] } }, 'x', []);
+    expect(result.guest?.Statement).toStrictEqual([
+      { Action: 's3:GetObject', Effect: 'Allow', Resource: 'arn:aws:s3:::x/b/*' },
+      { Action: 's3:ListBucket', Condition: listPrefix('b/*', 'b/'), Effect: 'Allow', Resource: 'arn:aws:s3:::x' },
+    ]);
+    expect(() => generateRolePolicies({ 'a/*': { guest: [] } }, 'x', [])).toThrow('At least one permission must be specified');
+  });
+
+  it('keys in the order CDK writes them: Action, Condition, Effect, Resource; Statement before Version', () => {
+    const doc = generateRolePolicies({ 'a/*': { guest: ['list', 'get'] } }, 'x', []).guest;
+    expect(JSON.stringify(doc)).toBe(
+      '{"Statement":[{"Action":"s3:ListBucket","Condition":{"StringLike":{"s3:prefix":["a/*","a/"]}},"Effect":"Allow","Resource":"arn:aws:s3:::x"},'
+        + '{"Action":"s3:GetObject","Effect":"Allow","Resource":"arn:aws:s3:::x/a/*"}],"Version":"2012-10-17"}',
+    );
+  });
+
+  it('refuses `.` and `..` segments and empty segments in keys', () => {
+    expect(() => generateRolePolicies({ 'a/../b/*': { guest: ['get'] } }, 'x', [])).toThrow('Path segments "." and ".." are not allowed');
+    expect(() => generateRolePolicies({ './b/*': { guest: ['get'] } }, 'x', [])).toThrow('Path segments "." and ".." are not allowed');
+    expect(() => generateRolePolicies({ 'a//b/*': { guest: ['get'] } }, 'x', [])).toThrow('Path cannot contain "//".');
   });
 });
 

@@ -1,11 +1,13 @@
 /**
  * Role policies from `paths`, exactly as Amplify Gen2 generates them.
  *
- * Reproduces amplify-backend packages/backend-storage (commit 014303a):
- * storage_access_orchestrator.ts (grouping by role, nested-path denies, sub-path removal),
- * storage_access_policy_factory.ts (statement shapes) and constants.ts. The JSON is what CDK
- * renders for those statements: no Sid, one statement per action and effect, a single action or
- * resource as a string, several as a list in insertion order.
+ * Reproduces amplify-backend packages/backend-storage (commit 014303a, @aws-amplify/backend-storage
+ * 1.6.0): storage_access_orchestrator.ts (rules grouped by role in the order they are added,
+ * nested-path denies, sub-path removal) and storage_access_policy_factory.ts (statement shapes),
+ * reading `paths` through the one model of them (paths.ts). The JSON is what CDK renders for those
+ * statements: no Sid, one statement per action and effect, a single action or resource as a
+ * string, several as a list in insertion order, keys in CDK's order (Action, Condition, Effect,
+ * Resource; Statement before Version). test/parity/ proves it against Amplify's own synthesis.
  *
  * Where this differs from the policies the "Use Amplify Storage with any S3 bucket" page asks
  * users to write by hand (the page is what scenarios/docs-examples/policies copy):
@@ -23,15 +25,15 @@
  *   usually have none, so a parent grant reaches into the child path.
  */
 
-import { COGNITO_IDENTITY_SUB, POLICY_VERSION, STORAGE_ACTION_TO_S3, bucketArnOf, type InternalStorageAction } from './constants.js';
-import type { IamPolicyDocument, IamStatement, PathsMap } from './types.js';
-import { assertValidPaths, expandStorageActions, normalizePaths } from './validate-paths.js';
+import { POLICY_VERSION, STORAGE_ACTION_TO_S3, bucketArnOf, type InternalStorageAction } from './constants.js';
+import { findParentPrefix, isOwnerSubPath, readStoragePaths, type PathAcceptor, type WrittenPaths } from './paths.js';
+import type { IamPolicyDocument, IamStatement } from './types.js';
 
 export interface BucketPaths {
   /** The S3 bucket name, or its ARN. */
   bucketName: string;
-  /** `paths` in either form ({entity_id} or amplify_outputs.json); absent or empty: no rules. */
-  paths?: PathsMap;
+  /** `paths` in either form (defineStorage or amplify_outputs.json); absent or empty: no rules. */
+  paths?: WrittenPaths;
 }
 
 /** One policy document per role that some rule names; roles no rule names are absent. */
@@ -47,31 +49,16 @@ export interface GenerateInput {
   groups: readonly string[];
 }
 
-/** Which role a rule's access key reaches (Amplify's ResourceAccessAcceptor). */
-type Acceptor = { kind: 'guest' } | { kind: 'authenticated' } | { kind: 'group'; name: string };
+type RoleAcceptor = Exclude<PathAcceptor, { kind: 'function' }>;
 
-const acceptorToken = (a: Acceptor): string => (a.kind === 'group' ? `group:${a.name}` : a.kind);
-
-function acceptorFor(accessKey: string, groups: readonly string[]): Acceptor {
-  if (accessKey === 'guest') return { kind: 'guest' };
-  // Owner (entity) rules are accepted by the authenticated role, as in access_builder.ts.
-  if (accessKey === 'authenticated' || accessKey.startsWith('entity')) return { kind: 'authenticated' };
-  const name = accessKey.slice('groups'.length);
-  if (accessKey.startsWith('groups') && groups.includes(name)) return { kind: 'group', name };
-  // Unreachable after validation; kept as a guard.
-  throw new Error(`unknown access key ${accessKey}`);
-}
+const acceptorToken = (a: PathAcceptor): string => (a.kind === 'group' ? `group:${a.name}` : a.kind);
 
 type PathSets = { allow: Set<string>; deny: Set<string> };
-
-/** Amplify's findParent: the (single, after validation) other path that is a prefix of `path`. */
-const findParent = (path: string, paths: readonly string[]): string | undefined =>
-  paths.find((p) => path !== p && path.startsWith(p.replaceAll('*', '')));
 
 /** Amplify's removeSubPathsFromSet: `foo/*` already covers `foo/bar/*`. */
 function removeSubPaths(paths: Set<string>): void {
   paths.forEach((path) => {
-    if (findParent(path, Array.from(paths))) paths.delete(path);
+    if (findParentPrefix(path, Array.from(paths))) paths.delete(path);
   });
 }
 
@@ -81,24 +68,34 @@ const toConditionPrefix = (prefix: string): string[] => [prefix, prefix.slice(0,
 /** CDK renders a one-element list as its element. */
 const oneOrMany = (values: string[]): string | string[] => (values.length === 1 ? values[0]! : values);
 
+/** One statement, its keys in the order CDK writes them. */
 function statementFor(bucketArn: string, prefixes: ReadonlySet<string>, action: InternalStorageAction, effect: 'Allow' | 'Deny'): IamStatement {
   const actions = oneOrMany([...STORAGE_ACTION_TO_S3[action]]);
   if (action === 'list') {
     return {
-      Effect: effect,
       Action: actions,
-      Resource: bucketArn,
       Condition: { StringLike: { 's3:prefix': Array.from(prefixes).flatMap(toConditionPrefix) } },
+      Effect: effect,
+      Resource: bucketArn,
     };
   }
-  return { Effect: effect, Action: actions, Resource: oneOrMany(Array.from(prefixes, (p) => `${bucketArn}/${p}`)) };
+  return { Action: actions, Effect: effect, Resource: oneOrMany(Array.from(prefixes, (p) => `${bucketArn}/${p}`)) };
 }
 
-/** The statements each role gets for one bucket, in Amplify's order. */
-function statementsForBucket(bucket: string, paths: PathsMap, groups: readonly string[]): Map<string, { acceptor: Acceptor; statements: IamStatement[] }> {
-  assertValidPaths(paths, { groups });
+/** A role's policy for one bucket, as Amplify attaches it. */
+export interface BucketRolePolicy {
+  acceptor: RoleAcceptor;
+  policy: IamPolicyDocument;
+}
+
+/**
+ * The policies Amplify attaches for one bucket's `paths`: one per role, in the order the roles are
+ * first named. Throws {@link InvalidStoragePathsError} when Amplify would refuse the paths.
+ */
+export function generateBucketPolicies(bucket: string, paths: WrittenPaths, groups: readonly string[]): BucketRolePolicy[] {
+  const model = readStoragePaths(paths, { groups });
   const bucketArn = bucketArnOf(bucket);
-  const acceptorAccessMap = new Map<string, { acceptor: Acceptor; accessMap: Map<InternalStorageAction, PathSets> }>();
+  const acceptorAccessMap = new Map<string, { acceptor: PathAcceptor; accessMap: Map<InternalStorageAction, PathSets> }>();
   const prefixDenyMap = new Map<string, Array<(denyPath: string) => void>>();
 
   const setPrefixDenyMapEntry = (path: string, sets: PathSets) => {
@@ -110,25 +107,27 @@ function statementsForBucket(bucket: string, paths: PathsMap, groups: readonly s
     else prefixDenyMap.set(path, [setDenyByDefault]);
   };
 
-  for (const [prefix, rules] of Object.entries(normalizePaths(paths))) {
-    for (const [accessKey, actions] of Object.entries(rules)) {
-      const acceptor = acceptorFor(accessKey, groups);
-      const token = acceptorToken(acceptor);
-      let entry = acceptorAccessMap.get(token);
-      if (!entry) {
-        entry = { acceptor, accessMap: new Map() };
-        acceptorAccessMap.set(token, entry);
+  for (const grant of model.grants) {
+    // A key written {}: some function's rule, whose own policy is not emulated; its path still counts.
+    if (grant.implicit) {
+      if (!prefixDenyMap.has(grant.prefix)) prefixDenyMap.set(grant.prefix, []);
+      continue;
+    }
+    const token = acceptorToken(grant.acceptor);
+    let entry = acceptorAccessMap.get(token);
+    if (!entry) {
+      entry = { acceptor: grant.acceptor, accessMap: new Map() };
+      acceptorAccessMap.set(token, entry);
+    }
+    for (const action of grant.actions) {
+      let sets = entry.accessMap.get(action);
+      if (!sets) {
+        sets = { allow: new Set([grant.prefix]), deny: new Set() };
+        entry.accessMap.set(action, sets);
+      } else {
+        sets.allow.add(grant.prefix);
       }
-      for (const action of expandStorageActions(actions)) {
-        let sets = entry.accessMap.get(action);
-        if (!sets) {
-          sets = { allow: new Set([prefix]), deny: new Set() };
-          entry.accessMap.set(action, sets);
-        } else {
-          sets.allow.add(prefix);
-        }
-        setPrefixDenyMapEntry(prefix, sets);
-      }
+      setPrefixDenyMapEntry(grant.prefix, sets);
     }
   }
 
@@ -136,48 +135,52 @@ function statementsForBucket(bucket: string, paths: PathsMap, groups: readonly s
   // also allows the child. An owner sub-path `p/${sub}/*` of `p/*` is exempt.
   const allPaths = Array.from(prefixDenyMap.keys());
   for (const path of allPaths) {
-    const parent = findParent(path, allPaths);
-    if (!parent || parent === path.replaceAll(`${COGNITO_IDENTITY_SUB}/`, '')) continue;
+    const parent = findParentPrefix(path, allPaths);
+    if (!parent || isOwnerSubPath(path, parent)) continue;
     prefixDenyMap.get(parent)?.forEach((denyByDefault) => denyByDefault(path));
   }
 
-  const out = new Map<string, { acceptor: Acceptor; statements: IamStatement[] }>();
-  for (const [token, { acceptor, accessMap }] of acceptorAccessMap) {
+  const out: BucketRolePolicy[] = [];
+  for (const { acceptor, accessMap } of acceptorAccessMap.values()) {
+    if (acceptor.kind === 'function') continue;
     accessMap.forEach(({ allow }) => removeSubPaths(allow));
     const statements: IamStatement[] = [];
     accessMap.forEach(({ allow, deny }, action) => {
       if (allow.size > 0) statements.push(statementFor(bucketArn, allow, action, 'Allow'));
       if (deny.size > 0) statements.push(statementFor(bucketArn, deny, action, 'Deny'));
     });
-    if (statements.length > 0) out.set(token, { acceptor, statements });
+    // A role with no statement at all is refused by the model already (Amplify's EmptyPolicyFault).
+    if (statements.length > 0) out.push({ acceptor, policy: { Statement: statements, Version: POLICY_VERSION } });
   }
   return out;
 }
 
 /**
- * The role policies Amplify Gen2 would attach for these buckets' `paths`. Amplify generates one
- * policy per bucket and role; several buckets' statements are merged here into one document per
+ * The role policies Amplify Gen2 would attach for these buckets' `paths`. Amplify attaches one
+ * policy per bucket and role; here several buckets' statements are merged into one document per
  * role, in bucket order (a role's policies are evaluated together, so this changes nothing).
  * Throws {@link InvalidStoragePathsError} when a bucket's paths break Amplify's rules.
  */
 export function generateRolePolicies(input: GenerateInput): GeneratedRolePolicies;
 /** The same for one `paths` map on one bucket (or the same map on several buckets). */
-export function generateRolePolicies(paths: PathsMap, bucket: string | readonly string[], groups: readonly string[]): GeneratedRolePolicies;
+export function generateRolePolicies(paths: WrittenPaths, bucket: string | readonly string[], groups: readonly string[]): GeneratedRolePolicies;
 export function generateRolePolicies(
-  first: GenerateInput | PathsMap,
+  first: GenerateInput | WrittenPaths,
   bucket?: string | readonly string[],
   groupsArg?: readonly string[],
 ): GeneratedRolePolicies {
   const input: GenerateInput = bucket === undefined
     ? (first as GenerateInput)
     : {
-        buckets: (typeof bucket === 'string' ? [bucket] : [...bucket]).map((bucketName) => ({ bucketName, paths: first as PathsMap })),
+        buckets: (typeof bucket === 'string' ? [bucket] : [...bucket]).map((bucketName) => ({ bucketName, paths: first as WrittenPaths })),
         groups: groupsArg ?? [],
       };
-  const merged = new Map<string, { acceptor: Acceptor; statements: IamStatement[] }>();
+  const merged = new Map<string, { acceptor: RoleAcceptor; statements: IamStatement[] }>();
   for (const { bucketName, paths } of input.buckets) {
     if (!paths) continue;
-    for (const [token, { acceptor, statements }] of statementsForBucket(bucketName, paths, input.groups)) {
+    for (const { acceptor, policy } of generateBucketPolicies(bucketName, paths, input.groups)) {
+      const token = acceptorToken(acceptor);
+      const statements = [policy.Statement].flat();
       const entry = merged.get(token);
       if (entry) entry.statements.push(...statements);
       else merged.set(token, { acceptor, statements: [...statements] });
@@ -185,7 +188,7 @@ export function generateRolePolicies(
   }
   const result: GeneratedRolePolicies = { groups: {} };
   for (const { acceptor, statements } of merged.values()) {
-    const doc: IamPolicyDocument = { Version: POLICY_VERSION, Statement: statements };
+    const doc: IamPolicyDocument = { Statement: statements, Version: POLICY_VERSION };
     if (acceptor.kind === 'group') result.groups[acceptor.name] = doc;
     else result[acceptor.kind] = doc;
   }

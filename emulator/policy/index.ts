@@ -15,10 +15,14 @@ import { PolicyValidationError, validateIamDocument, type PolicyIssue } from './
 import { COGNITO_IDENTITY_AUD_KEY } from './constants.js';
 export * from './types.js';
 export * from './constants.js';
-export { generateRolePolicies, type BucketPaths, type GenerateInput, type GeneratedRolePolicies } from './generate.js';
 export {
-  validatePaths, assertValidPaths, normalizePaths, expandStorageActions, InvalidStoragePathsError, type PathIssue,
-} from './validate-paths.js';
+  generateRolePolicies, generateBucketPolicies, type BucketPaths, type BucketRolePolicy, type GenerateInput, type GeneratedRolePolicies,
+} from './generate.js';
+export {
+  parseStoragePaths, readStoragePaths, outputsPaths, expandStorageActions,
+  type StoragePathsModel, type OutputsPaths, type PathGrant, type PathAcceptor, type PathsForm, type WrittenPaths, type ParsePathsOptions,
+} from './paths.js';
+export { InvalidStoragePathsError, type PathIssue } from './validate-paths.js';
 export {
   validateIamDocument, assertValidIamDocument, PolicyValidationError, formatIssue, arnProblem,
   type PolicyIssue, type PolicyKind,

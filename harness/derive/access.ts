@@ -11,10 +11,11 @@
  * - a group member → only the `groups<Name>` rules of their preferred group (Cognito's token role
  *   mapping hands them that group's role alone);
  * - a nested path replaces its parent: a role holding an action on the parent gets an explicit
- *   Deny on the child unless the child grants it too, so on the child only the child's rules count;
+ *   Deny on the child unless the child grants it too, so on the child only the child's rules count
+ *   (a path only backend functions reach, written `{}`, denies the parent's holders everything);
  * - an owner path (`p/${sub}/*` under `p/*`) is exempt from those denies: it adds to its parent.
  */
-import type { PathsMap, StorageAction } from '../../emulator/policy/types.js';
+import { denyPrefixes, findParentPrefix, isOwnerSubPath, parseStoragePaths, type WrittenPaths } from '../../emulator/policy/paths.js';
 
 /** The owner token in normalised `paths` keys. */
 export const OWNER_TOKEN = '${cognito-identity.amazonaws.com:sub}';
@@ -41,8 +42,13 @@ export interface PathEntry {
   owner: boolean;
   /** Access key → actions, `read` expanded. */
   rules: Map<string, Set<ProbeAction>>;
-  /** The other path whose prefix this one extends (the longest, if several). */
+  /** The path Amplify's generator takes as this one's parent (the first that is a prefix of it). */
   parent?: PathEntry;
+  /**
+   * The parent's holders are denied here what this path does not grant them (a nested path). Not so
+   * for an owner sub-path (`p/${sub}/*` under `p/*`), nor for a path whose rules grant no action.
+   */
+  replacesParent: boolean;
 }
 
 export interface Grant {
@@ -62,28 +68,27 @@ export interface AccessDecision {
   alsoGrantedTo: string[];
 }
 
-const expand = (action: StorageAction): ProbeAction[] => (action === 'read' ? ['get', 'list'] : [action]);
-
 export const hasOwnerToken = (key: string): boolean => key.includes(OWNER_TOKEN) || key.includes(ENTITY_ID_TOKEN);
 
-/** Parses a `paths` map into entries, in map order, with parents linked. */
-export function parsePaths(paths: PathsMap): PathEntry[] {
-  const entries: PathEntry[] = Object.entries(paths).map(([key, access]) => {
+/**
+ * Reads a `paths` map (either form) through the one model of `paths` into entries, in the order of
+ * its amplify_outputs.json form, with parents linked as Amplify's generator links them.
+ */
+export function parsePaths(paths: WrittenPaths): PathEntry[] {
+  const model = parseStoragePaths(paths);
+  const denyOrder = denyPrefixes(model);
+  const entries: PathEntry[] = Object.entries(model.outputs).map(([key, access]) => {
     const rules = new Map<string, Set<ProbeAction>>();
-    for (const [accessKey, actions] of Object.entries(access)) {
-      const set = rules.get(accessKey) ?? new Set<ProbeAction>();
-      for (const a of actions ?? []) for (const e of expand(a)) set.add(e);
-      rules.set(accessKey, set);
-    }
-    return { key, prefix: key.endsWith('*') ? key.slice(0, -1) : key, owner: hasOwnerToken(key), rules };
+    for (const [accessKey, actions] of Object.entries(access)) rules.set(accessKey, new Set(actions));
+    return { key, prefix: key.endsWith('*') ? key.slice(0, -1) : key, owner: hasOwnerToken(key), rules, replacesParent: false };
   });
+  const byKey = new Map(entries.map((e) => [e.key, e]));
   for (const entry of entries) {
-    let parent: PathEntry | undefined;
-    for (const other of entries) {
-      if (other === entry || !entry.prefix.startsWith(other.prefix) || other.prefix === entry.prefix) continue;
-      if (!parent || other.prefix.length > parent.prefix.length) parent = other;
-    }
-    if (parent) entry.parent = parent;
+    const parentKey = findParentPrefix(entry.key, denyOrder);
+    const parent = parentKey === undefined ? undefined : byKey.get(parentKey);
+    if (!parent) continue;
+    entry.parent = parent;
+    entry.replacesParent = denyOrder.includes(entry.key) && !isOwnerSubPath(entry.key, parentKey!);
   }
   return entries;
 }
@@ -122,7 +127,7 @@ function isSuggestive(subject: AccessSubject, entry: PathEntry, key: string): bo
  * list of that folder). Owner paths add their parent's rules; other nested paths stand alone.
  */
 export function decide(subject: AccessSubject, entry: PathEntry, action: ProbeAction): AccessDecision {
-  const sources = entry.owner && entry.parent ? [entry, entry.parent] : [entry];
+  const sources = entry.parent && !entry.replacesParent ? [entry, entry.parent] : [entry];
   const reaches = keysOf(subject, entry);
   let grant: Grant | undefined;
   const also = new Set<string>();

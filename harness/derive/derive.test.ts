@@ -240,6 +240,20 @@ describe('deriveCases: nested paths', () => {
   });
 });
 
+describe('deriveCases: a path only backend functions reach', () => {
+  it('`{}` under a readable path is denied to everyone, as Amplify\'s Deny statements have it', () => {
+    const d = deriveCases(scenario({ paths: { 'media/*': { guest: ['read'] }, 'media/thumbs/*': {} } }));
+    expect(tuples(d.cases.filter((c) => c.path.startsWith('media/thumbs/')))).toEqual(
+      [...row('guest', 'media/thumbs/', deny4), ...row('derived-user', 'media/thumbs/', deny4)].sort(),
+    );
+  });
+
+  it('a child whose lists are all empty adds no Deny: the parent\'s rules reach it', () => {
+    const d = deriveCases(scenario({ paths: { 'media/*': { guest: ['read'] }, 'media/thumbs/*': { guest: [] } } }));
+    expect(tuples(d.cases.filter((c) => c.as === 'guest' && c.path.startsWith('media/thumbs/')))).toEqual(row('guest', 'media/thumbs/', read2).sort());
+  });
+});
+
 describe('deriveCases: owner paths with rules for others', () => {
   it('lets every signed-in user use them in any folder, and notes that Amplify generates them on the folder path', () => {
     const d = deriveCases(

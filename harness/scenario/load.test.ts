@@ -7,7 +7,7 @@ import { DEFAULT_PASSWORD_POLICY, passwordPolicyViolation } from '../../emulator
 import { loadScenarioFiles } from './load-many.js';
 import { loadScenarioFile, loadScenarioText, ScenarioError } from './load.js';
 import type { PathsValidator } from './load.js';
-import { amplifyPathRules, normalisePaths } from './paths-check.js';
+import { amplifyPathRules } from './paths-check.js';
 import { generatePassword } from './password.js';
 import type { Scenario } from './types.js';
 
@@ -67,9 +67,10 @@ describe('a file using every feature', () => {
           paths: {
             'public/*': { guest: ['get', 'list'], authenticated: ['get', 'list', 'write', 'delete'] },
             // "protected/{entity_id}/*" as Amplify substitutes it: `*` for everyone but the owner.
-            'protected/*': { authenticated: ['read'] },
+            // and in the amplify_outputs.json form: `read` is written `get`, `list`, as Amplify writes it.
+            'protected/*': { authenticated: ['get', 'list'] },
             'protected/${cognito-identity.amazonaws.com:sub}/*': { entityidentity: ['get', 'list', 'write', 'delete'] },
-            'admin/*': { authenticated: ['get', 'list'], groupsadmin: ['read', 'write', 'delete'] },
+            'admin/*': { authenticated: ['get', 'list'], groupsadmin: ['get', 'list', 'write', 'delete'] },
           },
           bucketPolicy: JSON.parse(await readFile(valid('policies/bucket-policy.json'), 'utf8')),
           bucketPolicySource: valid('policies/bucket-policy.json'),
@@ -82,7 +83,7 @@ describe('a file using every feature', () => {
           default: true,
           paths: {
             'private/*': { authenticated: ['list'] },
-            'private/${cognito-identity.amazonaws.com:sub}/*': { entityidentity: ['read', 'write', 'delete'] },
+            'private/${cognito-identity.amazonaws.com:sub}/*': { entityidentity: ['get', 'list', 'write', 'delete'] },
           },
           bucketPolicy: {
             Version: '2012-10-17',
@@ -245,8 +246,8 @@ describe('outputs:', () => {
         paths: {
           'public/*': { guest: ['get', 'list'], authenticated: ['get', 'list', 'write', 'delete'] },
           'private/${cognito-identity.amazonaws.com:sub}/*': { entityidentity: ['get', 'list', 'write', 'delete'] },
-          // `resource` rules grant backend functions, not client roles: dropped.
-          'jobs/*': { authenticated: ['read'] },
+          // `resource` rules grant backend functions, not client roles: left out, as Amplify's outputs do.
+          'jobs/*': { authenticated: ['get', 'list'] },
         },
         crossAccount: false,
       },
@@ -256,7 +257,7 @@ describe('outputs:', () => {
         bucketName: 'amplify-app-second-bucket-5678',
         region: 'us-east-1',
         default: true,
-        paths: { 'admin/*': { groupsADMINS: ['get', 'list', 'write', 'delete'], groupsEDITORS: ['read'] } },
+        paths: { 'admin/*': { groupsADMINS: ['get', 'list', 'write', 'delete'], groupsEDITORS: ['get', 'list'] } },
         crossAccount: false,
       },
     ]);
@@ -406,7 +407,7 @@ cases:
     });
     const scenario = await loadScenarioText(json, join(here, 'virtual.json'));
     expect(scenario.cases[0]?.line).toBe(1);
-    expect(scenario.buckets[0]?.paths).toStrictEqual({ 'public/*': { guest: ['read'] } });
+    expect(scenario.buckets[0]?.paths).toStrictEqual({ 'public/*': { guest: ['get', 'list'] } });
   });
 
   test('guest cases with guestAccess false are accepted', async () => {
@@ -448,57 +449,63 @@ derive: true
     expect(error.issues).toStrictEqual([{ file: join(here, 'seam.yaml'), line: 8, column: 7, message: 'not allowed here; rename it' }]);
   });
 
-  test('an owner path may sit under its own parent, whichever way the token is spelt (the docs’ Owners example)', async () => {
+  test('the defineStorage form refuses `p/*` beside `p/{entity_id}/*` as Amplify does; the outputs form holds that pair', async () => {
     const owners = text.replace('"public/*": { guest: [get] }', '"owned/*": { guest: [get] }');
-    const scenario = await loadScenarioText(owners, join(here, 'owners.yaml'));
+    const error = await issuesOf(loadScenarioText(owners, join(here, 'owners.yaml')));
+    expect(error.issues.map((i) => [i.line, i.column])).toStrictEqual([[8, 7]]);
+    expect(error.issues[0]?.message).toContain('A path cannot be a prefix of another path that contains the {entity_id} token.');
+    const outputsForm = owners.replace('"owned/{entity_id}/*"', '"owned/${cognito-identity.amazonaws.com:sub}/*"');
+    const scenario = await loadScenarioText(outputsForm, join(here, 'owners.yaml'));
     expect(scenario.buckets[0]?.paths).toStrictEqual({
       'owned/*': { guest: ['get'] },
       'owned/${cognito-identity.amazonaws.com:sub}/*': { entityidentity: ['get'] },
     });
   });
 
-  test('the default validator: Amplify Gen2’s rules from the policy module, as `what; how to fix`', () => {
+  test('the default validator: the paths model’s issues, as `what; how to fix`', () => {
     const problems = amplifyPathRules({ public: { guest: ['get'] }, 'a/*': { owner: ['get'], guest: [] } });
     expect(problems).toStrictEqual([
-      { path: 'public', message: 'Storage access paths must end with "/*". Found [public]; end the path with "/*": "public/*".' },
+      { path: 'public', message: 'Storage access paths must end with "/*". Found [public]; end the path with "/*": "public/*".', kind: 'path' },
+      { path: 'a/*', accessKey: 'owner', message: 'paths["a/*"] has the unknown access key "owner"; use guest, authenticated, groups<GroupName> (e.g. groupsadmin) or entityidentity.', kind: 'access-key' },
     ]);
-    // Either spelling of the owner token, under its own parent (the docs' Owners example).
-    expect(amplifyPathRules({ 'a/*': { guest: ['get'] }, 'a/{entity_id}/*': { entityidentity: ['get'] } })).toStrictEqual([]);
     expect(amplifyPathRules({ 'a/*': { guest: ['get'] }, 'a/${cognito-identity.amazonaws.com:sub}/*': { entityidentity: ['get'] } })).toStrictEqual([]);
   });
 
-  test('a rule the {entity_id} substitution would define twice is reported at its key', async () => {
-    const clash = text.replace('"public/*": { guest: [get] }', '"owned/*": { authenticated: [get] }').replace(
+  test('scenario paths are carried in the amplify_outputs.json form: Amplify’s substitution, get and list for read', async () => {
+    const media = text.replace('"public/*": { guest: [get] }', '"public/*": { guest: [read, get] }').replace(
       '"owned/{entity_id}/*": { entityidentity: [get] }',
-      '"owned/{entity_id}/*": { entityidentity: [get], authenticated: [list] }',
-    );
-    const error = await issuesOf(loadScenarioText(clash, join(here, 'clash.yaml')));
-    expect(error.issues.map((i) => [i.line, i.column])).toStrictEqual([[8, 7]]);
-    expect(error.issues[0]?.message).toMatch(/authenticated .*\[owned\/\*\]/);
-  });
-
-  test('normalisation: the owner token as amplify_outputs.json writes it, with Amplify’s substitution', () => {
-    expect(
-      normalisePaths({
-        'public/*': { guest: ['read'] },
-        'media/{entity_id}/*': { authenticated: ['read'], groupsadmin: ['get'], entityidentity: ['read', 'write'] },
-        'x/${cognito-identity.amazonaws.com:sub}/*': { entityidentity: ['get'], authenticated: ['list'] },
-      }),
-    ).toStrictEqual({
-      'public/*': { guest: ['read'] },
-      'media/*': { authenticated: ['read'], groupsadmin: ['get'] },
-      'media/${cognito-identity.amazonaws.com:sub}/*': { entityidentity: ['read', 'write'] },
-      'x/${cognito-identity.amazonaws.com:sub}/*': { entityidentity: ['get'], authenticated: ['list'] },
+      '"media/{entity_id}/*": { authenticated: [read], groupsadmin: [get], entityidentity: [read, write] }',
+    ).replace('buckets:', 'auth: { groups: [admin] }\nbuckets:');
+    const scenario = await loadScenarioText(media, join(here, 'media.yaml'));
+    expect(scenario.buckets[0]?.paths).toStrictEqual({
+      'public/*': { guest: ['get', 'list'] },
+      'media/*': { authenticated: ['get', 'list'], groupsadmin: ['get'] },
+      'media/${cognito-identity.amazonaws.com:sub}/*': { entityidentity: ['get', 'list', 'write'] },
     });
   });
 
-  test('one path written with both owner-token spellings, and case placeholders in keys, are rejected', async () => {
-    const twice = text.replace('derive: true', '      "owned/${cognito-identity.amazonaws.com:sub}/*": { entityidentity: [list] }\n      "team/{identity}/*": { authenticated: [get] }\nderive: true');
+  test('a map mixing both owner-token spellings, and case placeholders in keys, are rejected', async () => {
+    const twice = text.replace('derive: true', '      "other/${cognito-identity.amazonaws.com:sub}/*": { entityidentity: [list] }\n      "team/{identity}/*": { authenticated: [get] }\nderive: true');
     const error = await issuesOf(loadScenarioText(twice, join(here, 'twice.yaml')));
     expect(error.issues.map((i) => [i.line, i.column, i.message])).toStrictEqual([
-      [9, 7, 'path "owned/${cognito-identity.amazonaws.com:sub}/*" is the same path as "owned/{entity_id}/*" (the owner token written another way); merge the two'],
+      [
+        9,
+        7,
+        'paths mixes the defineStorage form (owner token {entity_id}) and the amplify_outputs.json form (owner token ${cognito-identity.amazonaws.com:sub}); write every owner path one way: "p/{entity_id}/*" with all of its rules, or "p/*" for everyone\'s rules beside "p/${cognito-identity.amazonaws.com:sub}/*" for the owner\'s.',
+      ],
       [10, 7, 'path "team/{identity}/*" holds the case placeholder `{identity}`; in `paths` the owner is written {entity_id} (or ${cognito-identity.amazonaws.com:sub})'],
     ]);
+  });
+
+  test('`ase test` never meets an uncaught paths error: what Amplify accepts loads, what it refuses is a file:line issue', async () => {
+    // Valid in Amplify (validate_storage_access_paths.ts runs on the definition's keys).
+    const valid = text.replace('"public/*": { guest: [get] }', '"a/b/{entity_id}/*": { entityidentity: [get] }').replace('"owned/{entity_id}/*"', '"a/{entity_id}/*"');
+    const loaded = await loadScenarioText(valid, join(here, 'nested-owners.yaml'));
+    expect(Object.keys(loaded.buckets[0]!.paths)).toStrictEqual(['a/b/${cognito-identity.amazonaws.com:sub}/*', 'a/${cognito-identity.amazonaws.com:sub}/*']);
+    const empty = text.replace('"public/*": { guest: [get] }', '"public/*": { guest: [] }');
+    const error = await issuesOf(loadScenarioText(empty, join(here, 'empty.yaml')));
+    expect(error.issues.map((i) => [i.line, i.column])).toStrictEqual([[7, 21]]);
+    expect(error.issues[0]?.message).toContain('At least one permission must be specified');
   });
 });
 

@@ -14,7 +14,8 @@ import { checkPolicyDocument } from './iam-check.js';
 import type { PolicyKind } from './iam-check.js';
 import { readOutputs } from './outputs.js';
 import type { OutputsContent } from './outputs.js';
-import { amplifyPathRules, normalisePaths, ownerTokenKey } from './paths-check.js';
+import { parseStoragePaths } from '../../emulator/policy/paths.js';
+import { amplifyPathRules } from './paths-check.js';
 import type { PathsValidator } from './paths-check.js';
 import { generatePassword } from './password.js';
 import { findPlaceholders } from './placeholders.js';
@@ -437,18 +438,11 @@ class Loader {
   }
 
   private checkPaths(bucket: BucketView, groups: Set<string>, groupHint: (name: string) => string, written: boolean): void {
-    const asWritten: Record<string, Record<string, string[]>> = {};
-    const spellings = new Map<string, string>();
+    const asWritten: Record<string, Record<string, unknown[]>> = {};
     for (const [key, rule] of Object.entries(bucket.rawPaths)) {
-      const same = spellings.get(ownerTokenKey(key));
-      if (same !== undefined) {
-        bucket.report(['paths', key], `path ${JSON.stringify(key)} is the same path as ${JSON.stringify(same)} (the owner token written another way); merge the two`, 'key');
-        continue;
-      }
-      spellings.set(ownerTokenKey(key), key);
-      const access: Record<string, string[]> = {};
+      const access: Record<string, unknown[]> = {};
       for (const [accessKey, actions] of Object.entries(dict(rule) ?? {})) {
-        access[accessKey] = Array.isArray(actions) ? actions.filter((a): a is string => typeof a === 'string') : [];
+        access[accessKey] = Array.isArray(actions) ? actions : [];
         const group = /^groups(.+)$/.exec(accessKey)?.[1];
         if (group !== undefined && !groups.has(group)) {
           bucket.report(['paths', key, accessKey], `access key \`${accessKey}\` names group \`${group}\`, which is not declared; ${groupHint(group)}`, 'key');
@@ -465,9 +459,12 @@ class Loader {
       }
     }
     for (const problem of this.validatePaths(asWritten)) {
-      bucket.report(['paths', problem.path, ...(problem.accessKey ? [problem.accessKey] : [])], problem.message, 'key');
+      // A scenario file's schema has reported unknown access keys and actions already.
+      if (written && (problem.kind === 'access-key' || problem.kind === 'action')) continue;
+      const at: Segment[] = ['paths', problem.path, ...(problem.accessKey ? [problem.accessKey] : []), ...(problem.index !== undefined ? [problem.index] : [])];
+      bucket.report(at, problem.message, problem.index !== undefined ? 'value' : 'key');
     }
-    this.normalisedPaths.set(bucket.name, normalisePaths(asWritten));
+    this.normalisedPaths.set(bucket.name, parseStoragePaths(asWritten).outputs);
   }
 
   // --- objects and cases ---------------------------------------------------------------------
