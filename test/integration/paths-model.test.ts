@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliRuns, describeRun, fixture } from '../helpers/cli.js';
 
+/** Each run starts its own stack; on a loaded machine one takes well over vitest's default 30 s. */
+const RUN_TIMEOUT = 240_000;
 const cli = new CliRuns(2);
 beforeAll(() => {
   cli.start('function-only', ['test', fixture('paths/function-only-child.yaml'), '--reporter', 'pretty']);
@@ -24,13 +26,13 @@ describe('ase test on paths read through the one model', () => {
     // 4 written cases + derived: guest and derived-user on media/ and media/thumbs/, 4 actions each.
     expect(Number(run.lastLine.split(' ')[0])).toBe(4 + 16);
     expect(run.minioLeft).toStrictEqual([]);
-  });
+  }, RUN_TIMEOUT);
 
   it('owner paths under owner paths load and run (Amplify accepts them); empty and repeated action lists are fine', async () => {
     const run = await cli.get('nested-owners');
     expect(run.code, describeRun(run)).toBe(0);
     expect(run.lastLine).toBe('6 passed, 0 failed');
-  });
+  }, RUN_TIMEOUT);
 
   it('what Amplify refuses is one file:line message per mistake, with Amplify\'s words, and nothing runs', async () => {
     const run = await cli.get('refused');
@@ -42,5 +44,5 @@ describe('ase test on paths read through the one model', () => {
     expect(lines[0]).toContain('A path cannot be a prefix of another path that contains the {entity_id} token.');
     expect(lines[1]).toContain('Path segments "." and ".." are not allowed');
     expect(lines[2]).toContain('At least one permission must be specified');
-  });
+  }, RUN_TIMEOUT);
 });
