@@ -1,5 +1,5 @@
 /**
- * Role policies from `paths`, exactly as Amplify Gen2 generates them.
+ * Role policies from `paths`, as Amplify Gen2 generates them (test/parity/ proves it against Amplify's own synthesis).
  *
  * Reproduces amplify-backend packages/backend-storage (commit 014303a, @aws-amplify/backend-storage
  * 1.6.0): storage_access_orchestrator.ts (rules grouped by role in the order they are added,

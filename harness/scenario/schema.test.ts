@@ -68,7 +68,7 @@ describe('scenario-v1.schema.json', () => {
     expect(ok(paths({ 'a/*': { guest: ['fetch'] } }))).toBe(false);
     // Keys, empty lists and repeated actions are the paths model's to judge (with Amplify's messages).
     expect(ok(paths({ a: { guest: ['get'] } }))).toBe(true);
-    expect(ok(paths({ 'a/*': { guest: [], authenticated: ['get', 'get'] }, 'b/*': {} }))).toBe(true);
+    expect(ok(paths({ 'a/*': { guest: [], authenticated: ['get', 'get'] }, 'b/*': {}, 'c/*': { resource: ['write'] } }))).toBe(true);
     const bucketName = (n: string) => ({ ...base, buckets: [{ ...base.buckets[0], bucketName: n }] });
     for (const good of ['abc', 'my.bucket-1', 'a'.repeat(63)]) expect(ok(bucketName(good)), good).toBe(true);
     for (const bad of ['ab', 'My_Bucket', '-abc', 'abc-', 'a..b', '192.168.0.1', 'xn--abc', 'abc-s3alias', 'a'.repeat(64)]) {
