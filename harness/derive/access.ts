@@ -15,12 +15,11 @@
  *   (a path only backend functions reach, written `{}`, denies the parent's holders everything);
  * - an owner path (`p/${sub}/*` under `p/*`) is exempt from those denies: it adds to its parent.
  */
+import { COGNITO_IDENTITY_SUB, ENTITY_ID_PATH_TOKEN } from '../../emulator/policy/constants.js';
 import { denyPrefixes, findParentPrefix, isOwnerSubPath, parseStoragePaths, type WrittenPaths } from '../../emulator/policy/paths.js';
 
-/** The owner token in normalised `paths` keys. */
-export const OWNER_TOKEN = '${cognito-identity.amazonaws.com:sub}';
-/** The defineStorage spelling, accepted too. */
-const ENTITY_ID_TOKEN = '{entity_id}';
+/** The owner token in `paths` keys as the model gives them (the amplify_outputs.json form). */
+export const OWNER_TOKEN = COGNITO_IDENTITY_SUB;
 /** The only entity access key Amplify writes. */
 export const ENTITY_KEY = 'entityidentity';
 
@@ -68,7 +67,7 @@ export interface AccessDecision {
   alsoGrantedTo: string[];
 }
 
-export const hasOwnerToken = (key: string): boolean => key.includes(OWNER_TOKEN) || key.includes(ENTITY_ID_TOKEN);
+export const hasOwnerToken = (key: string): boolean => key.includes(OWNER_TOKEN) || key.includes(ENTITY_ID_PATH_TOKEN);
 
 /**
  * Reads a `paths` map (either form) through the one model of `paths` into entries, in the order of

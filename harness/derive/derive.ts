@@ -226,7 +226,7 @@ export function deriveCases(scenario: Scenario): DerivedCases {
 
 /** `p/${sub}/*` → `p/*`: where Amplify puts an owner path's rules for everyone but the owner. */
 function folderPathOf(entry: PathEntry): string {
-  return `${entry.prefix.replace(`${OWNER_TOKEN}/`, '').replace('{entity_id}/', '')}*`;
+  return `${entry.prefix.replace(`${OWNER_TOKEN}/`, '')}*`;
 }
 
 /** `<accessKey> <action>` pairs an owner path grants to non-owners that its folder path does not grant itself. */
@@ -245,7 +245,7 @@ function collapsedOwnerRules(entry: PathEntry, entries: PathEntry[]): string[] {
 /** The folder an actor works in: the path's prefix, with an owner token resolved to `{identity:<user>}`. */
 function folderFor(entry: PathEntry, folderUser: string): string {
   return entry.owner
-    ? entry.prefix.replaceAll(OWNER_TOKEN, `{identity:${folderUser}}`).replaceAll('{entity_id}', `{identity:${folderUser}}`)
+    ? entry.prefix.replaceAll(OWNER_TOKEN, `{identity:${folderUser}}`)
     : entry.prefix;
 }
 
