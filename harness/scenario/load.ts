@@ -12,6 +12,8 @@ import { ScenarioError } from './errors.js';
 import type { ScenarioIssue } from './errors.js';
 import { checkPolicyDocument } from './iam-check.js';
 import type { PolicyKind } from './iam-check.js';
+import { BackendError, type SynthesizeOptions } from '../backend/index.js';
+import { applyBackend, loadBackendSource, outputsFromApp, type LoadedBackend } from './backend-source.js';
 import { readOutputs } from './outputs.js';
 import type { OutputsContent } from './outputs.js';
 import { parseStoragePaths } from '../../emulator/policy/paths.js';
@@ -58,6 +60,12 @@ export interface LoadOptions {
   validatePaths?: PathsValidator;
   /** Makes passwords for users without one. Default: 16 random characters meeting Cognito's default policy. */
   generatePassword?: () => string;
+  /** `--backend <dir>`: the backend of scenario files that name neither `backend:` nor `template:`. */
+  backend?: string;
+  /** `--template <cdk.out | template.json>`: likewise, for an app already synthesized or deployed with CDK/CloudFormation. */
+  template?: string;
+  /** How `backend:` is synthesized (cache folder, timeout). */
+  synthesize?: SynthesizeOptions;
 }
 
 /** Reads, validates and normalises a scenario file. Throws {@link ScenarioError} listing every problem. */
@@ -121,6 +129,8 @@ interface LoadedOutputs {
   ref: string;
   file: JsonFile;
   content: OutputsContent;
+  /** The scenario key its problems are reported at (default `outputs`). */
+  refPath?: Segment[];
 }
 
 /** A bucket as the checks see it, whether written in the scenario or read from the outputs file. */
@@ -157,14 +167,23 @@ class Loader {
   /** Where the scenario's schema check found problems (a policy document there is not checked again). */
   private readonly schemaProblemPaths: Segment[][] = [];
 
-  async load(data: unknown): Promise<Scenario> {
+  async load(input: unknown): Promise<Scenario> {
+    let data = input;
+    // --backend / --template apply to files that name neither.
+    if (isDict(data) && data['backend'] === undefined && data['template'] === undefined) {
+      if (this.options.backend) data = { ...data, backend: this.options.backend };
+      else if (this.options.template) data = { ...data, template: this.options.template };
+    }
     for (const p of checkScenarioSchema(data)) {
       this.report(p.path, p.message, p.anchor);
       this.schemaProblemPaths.push(p.path);
     }
     if (!isDict(data)) throw new ScenarioError(this.issues);
 
-    const outputs = typeof data['outputs'] === 'string' ? await this.loadOutputs(data['outputs'], data) : undefined;
+    const backend = await this.loadBackend(data);
+    const outputs = typeof data['outputs'] === 'string'
+      ? await this.loadOutputs(data['outputs'], data)
+      : backend ? this.backendOutputs(backend, data) : undefined;
     const auth = dict(data['auth']);
 
     // Groups: the scenario's own, else the outputs file's.
@@ -193,7 +212,9 @@ class Loader {
     this.checkCases(data, users, bucketNames);
 
     if (this.issues.length > 0) throw new ScenarioError(this.issues);
-    return this.normalise(data, groups, buckets, outputs);
+    const scenario = this.normalise(data, groups, buckets, outputs);
+    if (backend) applyBackend(scenario, data, backend);
+    return scenario;
   }
 
   // --- reporting ---------------------------------------------------------------------------
@@ -274,6 +295,47 @@ class Loader {
       );
     }
     return { ref, file, content };
+  }
+
+  /** `backend:` (synthesized offline) or `template:` (read as it is). */
+  private async loadBackend(data: Dict): Promise<LoadedBackend | undefined> {
+    const kind = typeof data['backend'] === 'string' ? 'backend' : typeof data['template'] === 'string' ? 'template' : undefined;
+    if (!kind) return undefined;
+    if (typeof data['backend'] === 'string' && typeof data['template'] === 'string') {
+      this.report(['template'], 'give `backend:` (the amplify/ folder) or `template:` (a cdk.out folder or template), not both');
+      return undefined;
+    }
+    const region = typeof data['region'] === 'string' ? data['region'] : DEFAULT_REGION;
+    const accountId = typeof dict(data['auth'])?.['accountId'] === 'string' ? dict(data['auth'])!['accountId'] as string : DEFAULT_ACCOUNT_ID;
+    try {
+      return await loadBackendSource(kind, data[kind] as string, this.dir, {
+        region, accountId, ...(this.options.synthesize ? { synthesize: this.options.synthesize } : {}),
+      });
+    } catch (e) {
+      if (!(e instanceof BackendError)) throw e;
+      this.report([kind], e.message);
+      return undefined;
+    }
+  }
+
+  /** The amplify_outputs the backend would write, read as an `outputs:` file is. */
+  private backendOutputs(backend: LoadedBackend, data: Dict): LoadedOutputs | undefined {
+    const { kind, app } = backend.info;
+    const ref = `the amplify_outputs of ${data[kind] as string}`;
+    const json = backend.outputs ?? outputsFromApp(app);
+    const { content, problems } = readOutputs(json);
+    const ownBuckets = Array.isArray(data['buckets']);
+    for (const p of problems) {
+      if (ownBuckets && p.path[0] === 'storage') continue;
+      this.report([kind], `in ${ref}: ${p.message}`);
+    }
+    if (!content) return undefined;
+    content.groups ??= app.groups.map((g, i) => ({ name: g.name, precedence: g.precedence, at: ['auth', 'groups', i] }));
+    content.guestAccess ??= app.guestAccess;
+    if (!ownBuckets && content.buckets === undefined) {
+      this.report([kind], `${data[kind] as string} writes no storage buckets to amplify_outputs (no defineStorage, no backend.addOutput({ storage })); list them under \`buckets:\``);
+    }
+    return { ref, refPath: [kind], file: { abs: backend.info.source, data: json }, content };
   }
 
   private async loadBucketPolicies(data: Dict): Promise<void> {
@@ -408,7 +470,7 @@ class Loader {
       region: b.region,
       isDefault: b.isDefault,
       rawPaths: b.paths,
-      report: (path, message, anchor) => this.reportInFile(['outputs'], ref, file, [...b.at, ...path], message, anchor),
+      report: (path, message, anchor) => this.reportInFile(outputs.refPath ?? ['outputs'], ref, file, [...b.at, ...path], message, anchor),
     }));
   }
 

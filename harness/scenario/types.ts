@@ -1,4 +1,5 @@
 import type { IamPolicyDocument, PathsMap } from '../../emulator/policy/types.js';
+import type { BackendApp } from '../backend/read-app.js';
 
 /** A scenario file after loading, validation and normalisation (../shared/spec/scenario-v1.md). */
 export interface Scenario {
@@ -15,6 +16,23 @@ export interface Scenario {
   objects: ScenarioObject[];
   derive: boolean;
   cases: ScenarioCase[];
+  /** Set when `backend:` / `template:` (or --backend / --template) supplied roles, policies and buckets. */
+  backend?: ScenarioBackend;
+}
+
+/** The backend a scenario was read from (harness/scenario/backend-source.ts). */
+export interface ScenarioBackend {
+  kind: 'backend' | 'template';
+  /** The amplify/ folder, cdk.out folder or template file, absolute. */
+  source: string;
+  /** The cloud assembly read (for `backend`, the synthesized one). */
+  assemblyDir: string;
+  /** For `backend`: whether the assembly came from the cache, and how long it took. */
+  synthesis?: { cached: boolean; durationMs: number; backendFile: string; packages: Record<string, string> };
+  /** What made the amplify_outputs: the app's @aws-amplify/client-config, or the decoded stack outputs. */
+  outputsVia?: string;
+  /** Everything read, with sources; bucket CORS rules are in `app.buckets[].cors`. */
+  app: BackendApp;
 }
 
 export interface ScenarioAuth {

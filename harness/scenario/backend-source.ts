@@ -1,0 +1,106 @@
+/**
+ * `backend:` and `template:` in scenario files: the app's own backend, synthesized offline
+ * (harness/backend), or a cloud assembly / template it already has, read into what the scenario
+ * needs. Values the scenario gives explicitly win; every policy taken from the backend says which
+ * stack and logical ID it came from.
+ */
+import { resolve } from 'node:path';
+import {
+  BackendError, IntrinsicError, backendOutputs, readAssembly, readBackendApp, synthesizeBackend,
+  type BackendApp, type BackendRole, type SynthesizeOptions,
+} from '../backend/index.js';
+import type { NamedPolicy, Scenario, ScenarioBackend } from './types.js';
+
+export interface LoadedBackend {
+  info: ScenarioBackend;
+  /** amplify_outputs.json the backend would write, when it is an Amplify backend. */
+  outputs?: Record<string, unknown>;
+}
+
+export interface BackendSourceOptions {
+  region: string;
+  accountId: string;
+  synthesize?: SynthesizeOptions;
+}
+
+/** Synthesizes (`backend`) or reads (`template`) the app at `ref`. Throws {@link BackendError}. */
+export async function loadBackendSource(kind: 'backend' | 'template', ref: string, baseDir: string, options: BackendSourceOptions): Promise<LoadedBackend> {
+  const abs = resolve(baseDir, ref);
+  let assemblyDir = abs;
+  let synthesis: ScenarioBackend['synthesis'];
+  let from: string | undefined;
+  if (kind === 'backend') {
+    const synthesized = await synthesizeBackend(abs, options.synthesize);
+    assemblyDir = synthesized.assemblyDir;
+    from = synthesized.backendFile;
+    synthesis = { cached: synthesized.cached, durationMs: synthesized.durationMs, backendFile: synthesized.backendFile, packages: synthesized.packages };
+  }
+  let app: BackendApp;
+  try {
+    app = readBackendApp(readAssembly(assemblyDir, { region: options.region, accountId: options.accountId }));
+  } catch (e) {
+    if (e instanceof IntrinsicError) throw new BackendError('template-invalid', e.message);
+    throw e;
+  }
+  const outputs = await backendOutputs(app, from ? { from } : {});
+  const info: ScenarioBackend = { kind, source: abs, assemblyDir, app, ...(synthesis ? { synthesis } : {}), ...(outputs ? { outputsVia: outputs.via } : {}) };
+  return { info, ...(outputs ? { outputs: outputs.outputs } : {}) };
+}
+
+type Dict = Record<string, unknown>;
+const dict = (v: unknown): Dict | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Dict : undefined);
+
+/**
+ * Fills in what the scenario file leaves to the backend: role ARNs, role policies, bucket
+ * policies, guest access. `data` is the file as written, to tell explicit values from defaults.
+ */
+export function applyBackend(scenario: Scenario, data: Dict, loaded: LoadedBackend): void {
+  const { app } = loaded.info;
+  const auth = dict(data['auth']) ?? {};
+  const roles = dict(auth['roles']) ?? {};
+  const groupRoles = dict(roles['groups']) ?? {};
+  const explicitPolicies = dict(data['policies']) ?? {};
+  const explicitGroupPolicies = dict(explicitPolicies['groups']) ?? {};
+  const label = `${loaded.info.kind} ${loaded.info.source}`;
+  const named = (role: BackendRole | undefined): NamedPolicy[] =>
+    (role?.policies ?? []).map((p) => ({ source: `${label}: ${p.source}`, document: p.document }));
+
+  if (typeof auth['guestAccess'] !== 'boolean' && typeof data['outputs'] !== 'string') scenario.auth.guestAccess = app.guestAccess;
+  if (typeof roles['guest'] !== 'string' && app.roles.guest) scenario.auth.roles.guest = app.roles.guest.arn;
+  if (typeof roles['authenticated'] !== 'string' && app.roles.authenticated) scenario.auth.roles.authenticated = app.roles.authenticated.arn;
+  const groupsByName = new Map(app.groups.map((g) => [g.name, g]));
+  for (const group of scenario.auth.groups) {
+    const role = groupsByName.get(group.name)?.role;
+    if (typeof groupRoles[group.name] !== 'string' && role) scenario.auth.roles.groups[group.name] = role.arn;
+  }
+
+  const policies = scenario.policies ?? { guest: [], authenticated: [], groups: {} };
+  if (!('guest' in explicitPolicies)) policies.guest = named(app.roles.guest);
+  if (!('authenticated' in explicitPolicies)) policies.authenticated = named(app.roles.authenticated);
+  for (const group of scenario.auth.groups) {
+    if (!(group.name in explicitGroupPolicies)) policies.groups[group.name] = named(groupsByName.get(group.name)?.role);
+  }
+  scenario.policies = policies;
+
+  const written = Array.isArray(data['buckets']) ? data['buckets'] as unknown[] : [];
+  for (const [i, bucket] of scenario.buckets.entries()) {
+    if (dict(written[i])?.['bucketPolicy'] !== undefined) continue;
+    const fromApp = app.buckets.find((b) => b.bucketName === bucket.bucketName);
+    if (fromApp?.bucketPolicy) {
+      bucket.bucketPolicy = fromApp.bucketPolicy.document;
+      bucket.bucketPolicySource = `${label}: ${fromApp.bucketPolicy.source}`;
+    }
+  }
+  scenario.backend = loaded.info;
+}
+
+/** The outputs-file view of what the backend read, when it wrote no amplify outputs of its own (plain templates). */
+export function outputsFromApp(app: BackendApp): Record<string, unknown> {
+  return {
+    version: '1',
+    auth: {
+      unauthenticated_identities_enabled: app.guestAccess,
+      groups: app.groups.map((g) => ({ [g.name]: { precedence: g.precedence } })),
+    },
+  };
+}
