@@ -4,6 +4,7 @@ import { planRun, reportEmptyRun, runScenarios } from '../../harness/runner/run.
 import { parseShard, type Shard } from '../../harness/runner/shard.js';
 import { loadScenarioFiles } from '../../harness/scenario/load-many.js';
 import { expandScenarioArgs } from '../../harness/scenario/files.js';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, withUsageErrors } from '../main.js';
 import { progressToStderr } from './progress.js';
@@ -18,6 +19,8 @@ export async function runTest(args: string[]): Promise<number> {
     concurrency: { type: 'string' },
     shard: { type: 'string' },
     watch: { type: 'boolean' },
+    backend: { type: 'string' },
+    template: { type: 'string' },
   } }));
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
@@ -58,7 +61,11 @@ export async function runTest(args: string[]): Promise<number> {
     process.stderr.write(`ase test: ${(e as Error).message}\n`);
     return 2;
   }
-  const loaded = await loadScenarioFiles(files);
+  // --backend / --template: the app the files test, unless a file names its own.
+  const loaded = await loadScenarioFiles(files, {
+    ...(values.backend !== undefined ? { backend: path.resolve(values.backend) } : {}),
+    ...(values.template !== undefined ? { template: path.resolve(values.template) } : {}),
+  });
   if (loaded.errors.length > 0) {
     for (const error of loaded.errors) process.stderr.write(`${error}\n`);
     process.stdout.write(`\n${loaded.errors.length === 1 ? 'A scenario file was' : `${loaded.errors.length} scenario files were`} rejected; nothing ran.\n`);

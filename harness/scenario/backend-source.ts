@@ -61,9 +61,8 @@ export function applyBackend(scenario: Scenario, data: Dict, loaded: LoadedBacke
   const groupRoles = dict(roles['groups']) ?? {};
   const explicitPolicies = dict(data['policies']) ?? {};
   const explicitGroupPolicies = dict(explicitPolicies['groups']) ?? {};
-  const label = `${loaded.info.kind} ${loaded.info.source}`;
   const named = (role: BackendRole | undefined): NamedPolicy[] =>
-    (role?.policies ?? []).map((p) => ({ source: `${label}: ${p.source}`, document: p.document }));
+    (role?.policies ?? []).map((p) => ({ source: p.source, document: p.document }));
 
   if (typeof auth['guestAccess'] !== 'boolean' && typeof data['outputs'] !== 'string') scenario.auth.guestAccess = app.guestAccess;
   if (typeof roles['guest'] !== 'string' && app.roles.guest) scenario.auth.roles.guest = app.roles.guest.arn;
@@ -88,7 +87,7 @@ export function applyBackend(scenario: Scenario, data: Dict, loaded: LoadedBacke
     const fromApp = app.buckets.find((b) => b.bucketName === bucket.bucketName);
     if (fromApp?.bucketPolicy) {
       bucket.bucketPolicy = fromApp.bucketPolicy.document;
-      bucket.bucketPolicySource = `${label}: ${fromApp.bucketPolicy.source}`;
+      bucket.bucketPolicySource = fromApp.bucketPolicy.source;
     }
   }
   scenario.backend = loaded.info;
