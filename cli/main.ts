@@ -11,6 +11,9 @@ Usage:
       --derive             add the cases implied by each bucket's paths map (drift check)
       --concurrency <n>    scenarios at once (default: number of cores)
       --shard <i/n>        run shard i of n (files balanced by case count, the same split on every machine)
+      --backend <dir>      read roles, policies and buckets from the app's amplify/ folder (synthesized
+                           offline) for files that name no backend: or template: of their own
+      --template <path>    the same from a cdk.out folder or a CloudFormation template .json
   ase merge-reports <folders or results.json...>   join the json results of shards into one run's reports
       --reporter <name>    as for ase test (default pretty); --out <dir|file> as for ase test
   ase up <scenario.yaml | stack.json>     start the stack for local development (Ctrl-C stops it)
@@ -21,8 +24,11 @@ Usage:
                            MINIO_ROOT_USER / MINIO_ROOT_PASSWORD; see docker/README.md)
       --advertise-url <url>   the emulator's URL as that MinIO reaches it (default http://127.0.0.1:<port>)
       --state-dir <dir>    where the admin credentials are written, mode 0600 (default: .ase)
+      --backend <dir> / --template <path>   as for ase test
   ase policies <scenario.yaml>            print the role policies the stack enforces, as given or generated,
                                           and as compiled for MinIO with the compiler's warnings
+  ase policies --backend <dir> [scenario]  the same, read from the app's backend, each policy with its
+                                          stack/logical ID (--template <cdk.out | template.json> likewise)
   ase doctor                              say what is installed (Go, MinIO, Docker) and what is missing
   ase setup                               find or build the MinIO server (go install, once)
 

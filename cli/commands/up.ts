@@ -27,6 +27,8 @@ export async function runUp(args: string[]): Promise<number> {
     'minio-endpoint': { type: 'string' },
     'advertise-url': { type: 'string' },
     'state-dir': { type: 'string' },
+    backend: { type: 'string' },
+    template: { type: 'string' },
   } }));
   if (positionals.length !== 1) throw new UsageError('give exactly one scenario or stack config file: ase up scenarios/owners.yaml');
   const port = values.port === undefined ? 0 : Number(values.port);
@@ -35,7 +37,12 @@ export async function runUp(args: string[]): Promise<number> {
   const file = path.resolve(positionals[0]!);
   const isStackConfig = file.endsWith('.json') && looksLikeStackConfig(JSON.parse(await readFile(file, 'utf8').catch(() => 'null')));
   // Generated passwords depend on the file, so they stay the same across restarts, like the IDs.
-  const loaded = isStackConfig ? undefined : await loadScenarioFiles([file], { generatePassword: seededPasswords(file) });
+  const loaded = isStackConfig ? undefined : await loadScenarioFiles([file], {
+    generatePassword: seededPasswords(file),
+    // --backend / --template: roles, policies and buckets from the app's backend, unless the file names its own.
+    ...(values.backend !== undefined ? { backend: path.resolve(values.backend) } : {}),
+    ...(values.template !== undefined ? { template: path.resolve(values.template) } : {}),
+  });
   if (loaded && loaded.errors.length > 0) {
     for (const error of loaded.errors) process.stderr.write(`${error}\n`);
     return 1;

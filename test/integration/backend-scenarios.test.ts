@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import type { RunSummary } from '../../index.js';
+import { synthesizeBackend } from '../../harness/backend/index.js';
 import { CliRuns, REPO_ROOT, describeRun, fixture } from '../helpers/cli.js';
 
 const APP = fixture('amplify-app');
@@ -46,7 +47,7 @@ function withoutOwnerDelete(): string {
 
 const cli = new CliRuns(2);
 const out = (key: string) => path.join(work, `out-${key}`);
-beforeAll(() => {
+beforeAll(async () => {
   cli.start('hand-copied', ['test', ...EXAMPLES.map((e) => path.join(DOCS, `${e}.yaml`)), '--reporter', 'json', '--out', out('hand-copied')], run);
   cli.start('backend', ['test', ...EXAMPLES.map((e) => fromBackend(e, APP, 'backend')), '--reporter', 'json', '--out', out('backend')], run);
   const owners = (backend: string, label: string) => fromBackend('owners', backend, label, { cases: [], derive: true });
@@ -54,7 +55,12 @@ beforeAll(() => {
   const broken = path.join(work, 'broken.yaml');
   writeFileSync(broken, `version: 1\nname: broken backend\nbackend: ${fixture('amplify-broken')}\nderive: true\n`);
   cli.start('broken', ['test', broken], run);
-}, 60_000);
+  cli.start('policies', ['policies', '--backend', path.join(APP, 'amplify')], run);
+  // --template: the same app as a cloud assembly a team synthesized itself.
+  const { assemblyDir } = await synthesizeBackend(APP);
+  cli.start('template', ['test', '--template', assemblyDir, fromBackend('owners', APP, 'template', { backend: undefined }),
+    '--reporter', 'json', '--out', out('template')], run);
+}, 600_000);
 afterAll(async () => {
   await cli.settle();
   if (!process.env.KEEP) rmSync(work, { recursive: true, force: true });
@@ -79,11 +85,12 @@ describe('the docs scenarios against the synthesized backend', () => {
     expect(outcomes(summary('backend'))).toEqual(byHand);
   }, 600_000);
 
-  it('report where the policies came from', async () => {
-    const run = await cli.get('backend');
-    expect(run.code, describeRun(run)).toBe(0);
-    const owners = summary('backend').scenarios.find((s) => s.name.includes('owners'))!;
-    expect(owners.error).toBeUndefined();
+  it('run as well from the cloud assembly (--template) as from the amplify/ folder', async () => {
+    const [template, backend] = await Promise.all([cli.get('template'), cli.get('backend')]);
+    expect(template.code, describeRun(template)).toBe(0);
+    const cases = (key: string) => summary(key).scenarios.filter((s) => s.name.includes('owners')).flatMap((s) => s.cases.map((c) => `${anyIdentity(c.title)} ${c.status}`));
+    expect(backend.code).toBe(0);
+    expect(cases('template')).toEqual(cases('backend'));
   }, 600_000);
 });
 
@@ -102,6 +109,22 @@ describe('--derive against the backend', () => {
     // The owner may no longer remove their own files, though `paths` still promises it.
     expect(introduced).toEqual(['derived-owner remove protected/{identity}/derived-remove-derived-owner.txt']);
     expect([...before].every((c) => after.has(c))).toBe(true);
+  }, 600_000);
+});
+
+describe('ase policies --backend', () => {
+  it('prints what was read, role by role, each policy with its stack and logical ID, and the bucket policy and CORS', async () => {
+    const run = await cli.get('policies');
+    expect(run.code, describeRun(run)).toBe(0);
+    expect(run.stdout).toMatch(/^Role policies for ".*amplify-app\/amplify" \(read from backend .*amplify-app\/amplify, synthesized/);
+    expect(run.stdout).toContain('amplify_outputs: as the backend would write them (@aws-amplify/client-config 1.11.1)');
+    expect(run.stdout).toMatch(/━━ guest: arn:aws:iam::123456789012:role\/amplify-asedocsapp-/);
+    expect(run.stdout).toMatch(/━━ group admin: arn:aws:iam::123456789012:role\//);
+    expect(run.stdout).toMatch(/^# amplify-asedocsapp-emulator-sandbox-[0-9a-f]{10}\/ownersBucketAuthPolicy[0-9A-F]{8}$/m);
+    expect(run.stdout).toMatch(/^# amplify-asedocsapp-emulator-sandbox-[0-9a-f]{10}\/groupsBucketAdminPolicy[0-9A-F]{8}$/m);
+    expect(run.stdout).toMatch(/━━ bucket custom: ase-docs-owners\nBucket policy \(amplify-asedocsapp-emulator-sandbox-[0-9a-f]{10}\/custombucketstack[0-9A-F]{8}\/OwnersBucketPolicy[0-9A-F]{8}\):/);
+    expect(run.stdout).toContain('CORS rules (from the template):');
+    expect(run.stdout).toContain('"x-amz-server-side-encryption"');
   }, 600_000);
 });
 
