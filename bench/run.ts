@@ -13,6 +13,7 @@ import { getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 import { ensureMinio } from '../emulator/minio/locate.js';
 import { Stack } from '../emulator/stack.js';
 import { createStackDispatcher } from '../emulator/transport/node.js';
+import { backendSynthesis } from './backend.js';
 import { coldStart } from './cold-start.js';
 import { quietSdk } from './lib/clients.js';
 import type { BenchContext } from './lib/context.js';
@@ -97,6 +98,7 @@ try {
   await section(results, '3b. What-if: MinIO data on tmpfs', () => whatIfTmpfs(ctx, ours));
   await section(results, '4. Suite throughput', () => suiteThroughput(ctx));
   await section(results, '5. Peer: moto (server mode)', () => peerMoto(ctx, ours));
+  await section(results, '6. Backend: synthesis against a scenario file', () => backendSynthesis(ctx));
 } finally {
   await cleanUp();
 }
