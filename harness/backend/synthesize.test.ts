@@ -7,7 +7,8 @@ import { BackendError, locateBackend, synthesizeBackend, synthesizeBackends } fr
 
 const APP = resolve('test/fixtures/amplify-app');
 const BROKEN = resolve('test/fixtures/amplify-broken');
-const SYNTH_TIMEOUT = 240_000;
+// Generous: a cold synthesis is about 5 s on an idle 2-core machine, over a minute on a loaded one.
+const SYNTH_TIMEOUT = 600_000;
 
 let scratch: string;
 beforeAll(async () => {
