@@ -28,6 +28,12 @@ export interface BuildEmulatorOptions {
   /** The emulator's own base URL once listening (the MinIO OpenID issuer is derived from it). */
   baseUrl: () => string;
   logger?: boolean | { level: string };
+  /**
+   * Serve on this already listening HTTP server instead of one of Fastify's own (then do not
+   * call `listen`): the stack binds its port before the emulator is built, so MinIO can be
+   * spawned first. `onHandler` receives the handler to give requests to once the app is ready.
+   */
+  server?: { server: import('node:http').Server; onHandler: (handler: import('node:http').RequestListener) => void };
 }
 
 /**
@@ -35,8 +41,12 @@ export interface BuildEmulatorOptions {
  * `POST /`, chosen by `X-Amz-Target`), STS (query protocol on `POST /` with a form body), the
  * user pools' JWKS and discovery documents, and the OpenID provider MinIO trusts.
  */
-export function buildEmulator({ services, baseUrl, logger = false }: BuildEmulatorOptions): FastifyInstance {
-  const app = Fastify({ logger, bodyLimit: 1024 * 1024 });
+export function buildEmulator({ services, baseUrl, logger = false, server }: BuildEmulatorOptions): FastifyInstance {
+  const app = Fastify({
+    logger,
+    bodyLimit: 1024 * 1024,
+    ...(server ? { serverFactory: (handler: import('node:http').RequestListener) => (server.onHandler(handler), server.server) } : {}),
+  });
   addTextParsers(app, [...JSON_CONTENT_TYPES, FORM_CONTENT_TYPE]);
 
   const { clock, keys, callers } = services;

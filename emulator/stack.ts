@@ -1,21 +1,22 @@
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { Agent } from 'undici';
 import { systemClock, type Clock } from './clock.js';
 import type { AppConfig, RoleConfig } from './config.js';
-import { buildEmulator } from './app.js';
+import type { buildEmulator } from './app.js';
 import { IdentityPoolStore, type RoleBinding } from './cognito-identity/store.js';
 import { UserPoolStore } from './cognito-idp/store.js';
-import { MinioCredentialVendor } from './credentials/minio-vendor.js';
 import { amplifyTrustPolicy } from './cognito-identity/trust.js';
 import { generateAdminCredentials, type AdminCredentials } from './credentials/admin.js';
 import { CallerAuthenticator } from './credentials/callers.js';
 import { SessionRegistry } from './credentials/vendor.js';
 import { bridgeToHttpServer, exposureWarning, forwardTcp, isLoopbackHost, isWildcardHost } from './exposure.js';
 import { generateStackKeys } from './keys.js';
-import { MinioAdmin } from './minio/admin.js';
+// What Stack.start() needs only once MinIO is spawned (the emulator's routes, the MinIO client
+// library) is imported there, so it loads while MinIO boots.
+import type { MinioAdmin } from './minio/admin.js';
 import { ExternalMinio, type ExternalMinioOptions } from './minio/external.js';
 import { ensureMinio } from './minio/locate.js';
 import { MinioServer, type StartedMinio } from './minio/server.js';
-import { assertMinioTrustsEmulator, assertVirtualHostDomain } from './minio/trust.js';
 import { MINIO_OIDC_CLIENT_ID, MINIO_OIDC_PATH, MINIO_POLICY_CLAIM, generateMinioClientId } from './oidc/plugin.js';
 import { amplifyOutputsFor, type AmplifyOutputs } from './outputs.js';
 import { buildRolePolicies, installableMinioPolicy, type RolePolicyBuild } from './policy/index.js';
@@ -136,7 +137,12 @@ export class Stack implements AsyncDisposable {
     const clock = options.clock ?? systemClock;
     const external = options.minio;
     const binary = external ? '' : options.minioBinary ?? (await ensureMinio({ ...(options.onProgress ? { onProgress: options.onProgress } : {}) })).path;
-    const keys = await generateStackKeys();
+    // Keys (RSA for the user pools, on libuv's thread pool) and the emulator's modules are made
+    // while MinIO boots: only binding the emulator's port, which MinIO is told at spawn, comes first.
+    const keysReady = generateStackKeys();
+    keysReady.catch(() => undefined); // awaited below
+    const modules = Promise.all([import('./app.js'), import('./credentials/minio-vendor.js'), import('./minio/admin.js'), import('./minio/trust.js')]);
+    modules.catch(() => undefined); // awaited below
     const adminCredentials = generateAdminCredentials();
     // A MinIO the stack starts gets a client ID drawn at random; one configured elsewhere must be
     // told the ID in advance (docker/README.md). Either way only the stack's MinIO key signs for it.
@@ -146,56 +152,57 @@ export class Stack implements AsyncDisposable {
     const userPools = new UserPoolStore(clock);
     const identityPools = new IdentityPoolStore();
     let minioEndpoint = '';
+    let baseUrl = '';
     // The stack's own connections to MinIO (admin API, STS): closed with the stack, so nothing
     // keeps the process alive afterwards.
     const http = new Agent({ keepAliveTimeout: 30_000 });
-    const vendor = new MinioCredentialVendor({
-      keys: keys.minio, clientId: minioClientId, clock, sessions, endpoint: () => minioEndpoint, dispatcher: http,
-      ...(options.credentialsTtlSeconds !== undefined ? { ttlSeconds: options.credentialsTtlSeconds } : {}),
-    });
-    let baseUrl = '';
-    const app = buildEmulator({
-      services: { clock, keys, userPools, identityPools, vendor, callers },
-      baseUrl: () => baseUrl,
-      logger: options.logger,
-    });
-    const closers: Array<() => Promise<unknown>> = [() => app.close(), () => http.close()];
+    let app: ReturnType<typeof buildEmulator> | undefined;
+    const closers: Array<() => Promise<unknown>> = [async () => app?.close(), () => http.close()];
     const closeAll = async () => {
       await Promise.allSettled(closers.reverse().map((close) => close()));
     };
     try {
       // Always on loopback, where MinIO fetches the OpenID documents and the Node transport
       // connects. A wildcard host covers loopback itself; any other address gets a bridge.
-      await app.listen({ host: isWildcardHost(host) ? host : exposed ? '127.0.0.1' : host, port: options.port ?? 0 });
-      const address = app.server.address();
+      // Requests that come before the emulator is built (MinIO booting) wait for it.
+      const early = await listenEarly(isWildcardHost(host) ? host : exposed ? '127.0.0.1' : host, options.port ?? 0);
+      closers.push(() => early.close());
+      const address = early.server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
       baseUrl = (options.advertisedUrl ?? `http://127.0.0.1:${port}`).replace(/\/+$/, '');
-      if (exposed && !isWildcardHost(host)) {
-        const bridge = await bridgeToHttpServer(app.server, host, port);
-        closers.push(() => bridge.close());
-      }
-      let minio: StartedMinio | ExternalMinio;
-      let admin: MinioAdmin;
-      if (external) {
-        // Someone else's MinIO: wait for it, then prove it trusts our OpenID provider before
-        // anything is provisioned there.
-        const connected = await ExternalMinio.connect(external, options.onProgress);
-        minio = connected;
-        closers.push(() => connected.stop());
-        admin = new MinioAdmin(minio, { dispatcher: http });
-        await assertMinioTrustsEmulator({ admin, keys: keys.minio, baseUrl, dispatcher: http });
-      } else {
-        const started = await new MinioServer(binary)
+      const minioReady: Promise<StartedMinio | ExternalMinio> = external
+        ? ExternalMinio.connect(external, options.onProgress)
+        : new MinioServer(binary)
           .withOpenId({
             configUrl: `${baseUrl}${MINIO_OIDC_PATH}/.well-known/openid-configuration`,
             clientId: minioClientId,
             claimName: MINIO_POLICY_CLAIM,
           })
           .start();
-        minio = started;
-        closers.push(() => started.stop());
-        admin = new MinioAdmin(minio, { dispatcher: http });
+      closers.push(() => minioReady.then((m) => m.stop(), () => undefined));
+      const [{ buildEmulator: build }, { MinioCredentialVendor }, { MinioAdmin }, trust] = await modules;
+      const keys = await keysReady;
+      const vendor = new MinioCredentialVendor({
+        keys: keys.minio, clientId: minioClientId, clock, sessions, endpoint: () => minioEndpoint, dispatcher: http,
+        ...(options.credentialsTtlSeconds !== undefined ? { ttlSeconds: options.credentialsTtlSeconds } : {}),
+      });
+      let handler: RequestListener | undefined;
+      app = build({
+        services: { clock, keys, userPools, identityPools, vendor, callers },
+        baseUrl: () => baseUrl,
+        logger: options.logger,
+        server: { server: early.server, onHandler: (h) => { handler = h; } },
+      });
+      await app.ready();
+      early.serve(handler!);
+      if (exposed && !isWildcardHost(host)) {
+        const bridge = await bridgeToHttpServer(early.server, host, port);
+        closers.push(() => bridge.close());
       }
+      const minio = await minioReady;
+      const admin = new MinioAdmin(minio, { dispatcher: http });
+      // Someone else's MinIO: prove it trusts our OpenID provider before anything is provisioned there.
+      if (external) await trust.assertMinioTrustsEmulator({ admin, keys: keys.minio, baseUrl, dispatcher: http });
       minioEndpoint = minio.endpoint;
       const shown = bracket(host);
       let s3 = `http://${shown}:${minio.port}`;
@@ -289,7 +296,8 @@ export class Stack implements AsyncDisposable {
         if (created) undo.push(() => this.admin.removeBucket(bucket.bucketName));
         if (this.minio instanceof ExternalMinio) {
           if (created) await this.admin.markCreatedByEmulator(bucket.bucketName);
-          await assertVirtualHostDomain(this.admin, bucket.bucketName, bucket.region);
+          const { assertVirtualHostDomain } = await import('./minio/trust.js');
+        await assertVirtualHostDomain(this.admin, bucket.bucketName, bucket.region);
         }
         if (await this.mayEmpty(bucket.bucketName)) await this.admin.emptyBucket(bucket.bucketName);
         else if (!created && this.minio instanceof ExternalMinio && !(await this.admin.isCreatedByEmulator(bucket.bucketName))) {
@@ -375,4 +383,37 @@ export class Stack implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+/**
+ * An HTTP server listening before the app that will answer on it exists: requests that arrive
+ * early wait until `serve` hands over the app's handler.
+ */
+async function listenEarly(host: string, port: number): Promise<{ server: Server; serve: (handler: RequestListener) => void; close: () => Promise<void> }> {
+  const server = createServer();
+  let handler: RequestListener | undefined;
+  const waiting: Array<[IncomingMessage, ServerResponse]> = [];
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (handler) handler(req, res);
+    else waiting.push([req, res]);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port }, () => {
+      server.removeListener('error', reject);
+      resolve();
+    });
+  });
+  return {
+    server,
+    serve: (h) => {
+      handler = h;
+      for (const [req, res] of waiting.splice(0)) h(req, res);
+    },
+    close: () => new Promise<void>((resolve) => {
+      if (!server.listening) return resolve();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+  };
 }

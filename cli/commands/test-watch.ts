@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Stack } from '../../emulator/stack.js';
+import type { TransportTargets } from '../../emulator/transport/node.js';
 import { createReporters } from '../../harness/reporters/index.js';
 import { ClientWorkerPool, clientWorkersAvailable } from '../../harness/runner/client-workers.js';
 import { runScenarios } from '../../harness/runner/run.js';
@@ -61,9 +62,18 @@ export async function runWatch(options: WatchOptions): Promise<number> {
   });
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const stack = await Stack.start({ onProgress: progressToStderr });
   const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
-  const clients = clientWorkersAvailable() ? new ClientWorkerPool(concurrency, stack.transportTargets) : undefined;
+  // The client workers load aws-amplify while the stack starts, and stay warm across re-runs.
+  let stackStarted: (targets: TransportTargets) => void = () => {};
+  const clients = clientWorkersAvailable() ? new ClientWorkerPool(concurrency, new Promise((resolve) => { stackStarted = resolve; })) : undefined;
+  let stack: Stack;
+  try {
+    stack = await Stack.start({ onProgress: progressToStderr });
+  } catch (e) {
+    await clients?.close();
+    throw e;
+  }
+  stackStarted(stack.transportTargets);
   const dependencies = new Map<string, Dependency[]>();
 
   const watcher = new ChangeWatcher((changed) => onChange(changed));

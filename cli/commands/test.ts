@@ -1,5 +1,8 @@
 import { Stack } from '../../emulator/stack.js';
 import { createReporters } from '../../harness/reporters/index.js';
+import { availableParallelism } from 'node:os';
+import type { TransportTargets } from '../../emulator/transport/node.js';
+import { ClientWorkerPool, clientWorkersAvailable } from '../../harness/runner/client-workers.js';
 import { planRun, reportEmptyRun, runScenarios } from '../../harness/runner/run.js';
 import { parseShard, type Shard } from '../../harness/runner/shard.js';
 import { loadScenarioFiles } from '../../harness/scenario/load-many.js';
@@ -86,13 +89,25 @@ export async function runTest(args: string[]): Promise<number> {
     return 0;
   }
 
-  const stack = await Stack.start({ onProgress: progressToStderr });
+  // The client workers load aws-amplify while the stack starts; they learn where it is after.
+  const workers = Math.max(1, concurrency ?? availableParallelism());
+  let stackStarted: (targets: TransportTargets) => void = () => {};
+  const clients = clientWorkersAvailable() ? new ClientWorkerPool(workers, new Promise((resolve) => { stackStarted = resolve; })) : undefined;
+  let stack: Stack;
+  try {
+    stack = await Stack.start({ onProgress: progressToStderr });
+  } catch (e) {
+    await clients?.close();
+    throw e;
+  }
+  stackStarted(stack.transportTargets);
   try {
     const summary = await runScenarios(loaded.scenarios, {
       stack,
       reporter,
       ...selection,
-      ...(concurrency !== undefined ? { concurrency } : {}),
+      ...(clients ? { clients } : {}),
+      concurrency: workers,
     });
     if (summary.passed + summary.failed === 0) {
       process.stderr.write(values.filter !== undefined
@@ -104,6 +119,7 @@ export async function runTest(args: string[]): Promise<number> {
     if (!reporterNames.includes('pretty')) process.stdout.write(`${summary.passed} passed, ${summary.failed} failed\n`);
     return summary.failed === 0 && summary.passed > 0 ? 0 : 1;
   } finally {
+    await clients?.close();
     await stack.close();
   }
 }

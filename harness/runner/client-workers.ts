@@ -25,7 +25,8 @@ class ClientWorker {
   /** Sign-ins sent and not answered yet: the pool gives the next one to the least busy worker. */
   signInsPending = 0;
 
-  constructor(targets: TransportTargets) {
+  /** `targets` may come later: the worker loads the client meanwhile (e.g. while the stack starts). */
+  constructor(targets: TransportTargets | Promise<TransportTargets>) {
     this.worker = new Worker(WORKER_URL);
     this.worker.on('message', (message: FromWorker) => {
       const waiter = this.pending.get(message.id);
@@ -39,7 +40,7 @@ class ClientWorker {
       if (!this.terminating) this.failAll(new Error(`client worker exited unexpectedly with code ${code}`));
       else this.pending.clear();
     });
-    this.ready = this.call({ type: 'init', targets });
+    this.ready = Promise.resolve(targets).then((t) => this.call({ type: 'init', targets: t }));
     this.ready.catch(() => undefined); // surfaced by the first call that awaits it
   }
 
@@ -91,7 +92,7 @@ export class ClientWorkerPool {
   private readonly idle: ClientWorker[];
   private readonly all: ClientWorker[];
 
-  constructor(size: number, targets: TransportTargets) {
+  constructor(size: number, targets: TransportTargets | Promise<TransportTargets>) {
     this.all = Array.from({ length: size }, () => new ClientWorker(targets));
     this.idle = [...this.all];
   }

@@ -7,8 +7,11 @@ import { resolvePlaceholders } from '../scenario/placeholders.js';
 import type { ScenarioCase } from '../scenario/types.js';
 import { appConfigForScenario } from './app-config.js';
 import type { ScenarioPlan } from './plan.js';
-import { placeholderContext, ScenarioClient, type ClientCaseResult, type SignedInUsers } from './scenario-client.js';
-import { signInHere, type SignedInSession, type SignInService } from './sign-in.js';
+// The client half (aws-amplify) is loaded only when scenarios run in this thread: a CLI run keeps
+// it in its worker threads, and its main thread never loads it.
+import type { ClientCaseResult, ScenarioClient } from './scenario-client.js';
+import type { SignedInSession, SignInService } from './sign-in.js';
+import { placeholderContext, type SignedInUsers } from './signed-in-users.js';
 
 export type { ScenarioPlan } from './plan.js';
 
@@ -31,6 +34,7 @@ export function inProcessClient(): ClientHalf {
   let client: ScenarioClient | undefined;
   return {
     async start(plan, outputs, sessions) {
+      const { ScenarioClient } = await import('./scenario-client.js');
       client = new ScenarioClient(plan, outputs, sessions);
       return client.signInAll();
     },
@@ -64,7 +68,7 @@ export class ScenarioSession {
   ) {
     this.app = appConfigForScenario(plan.scenario, plan.users, appId, options);
     this.client = options.client ?? inProcessClient();
-    this.signIn = options.signIn ?? signInHere;
+    this.signIn = options.signIn ?? (async (outputs, user) => (await import('./sign-in.js')).signInHere(outputs, user));
   }
 
   private readonly client: ClientHalf;

@@ -11,12 +11,9 @@ import { runOperation, type ResolvedCase } from './operations.js';
 import type { ScenarioPlan } from './plan.js';
 import { recordRequests, type CaseRecording } from './request-recorder.js';
 import { serialSignIn, type SignedInSession } from './sign-in.js';
+import { placeholderContext, type SignedInUsers } from './signed-in-users.js';
 
-/** Who the scenario's users are, once signed in: identity IDs and user-pool subs, by user name. */
-export interface SignedInUsers {
-  identities: Record<string, string>;
-  subs: Record<string, string>;
-}
+export { placeholderContext, type SignedInUsers };
 
 /** A case result as the client sees it; the server side adds the role that access key holds. */
 export interface ClientCaseResult extends CaseResult {
@@ -77,21 +74,6 @@ export class ScenarioClient {
     }
     return runCase(c, actor, this.placeholders(c.as), this.plan);
   }
-}
-
-/** Placeholder values from signed-in users; `{identity}` is the acting user's own identity ID. */
-export function placeholderContext(users: SignedInUsers, who: string | undefined): PlaceholderValues {
-  const identity = who ? users.identities[who] : undefined;
-  const lookup = (table: Record<string, string>, what: string) => (user: string) => {
-    const value = table[user];
-    if (!value) throw new Error(`no ${what} for user ${user}: did they sign in?`);
-    return value;
-  };
-  return {
-    ...(identity ? { identity } : {}),
-    identityOf: lookup(users.identities, 'identity ID'),
-    subOf: lookup(users.subs, 'user-pool sub'),
-  };
 }
 
 async function runCase(c: ScenarioCase, actor: Actor, placeholders: PlaceholderValues, plan: ScenarioPlan): Promise<ClientCaseResult> {
