@@ -4,9 +4,12 @@
  * met?), and writes bench/results/latest.json and latest.md. It asserts nothing about timings.
  *
  * Environment: BENCH_SCALE (e.g. 0.2) scales iteration counts for a quick trial; BENCH_SKIP_MOTO
- * skips the peer; BENCH_PYTHON names the Python that makes moto's virtualenv (default python3).
+ * skips the peer; BENCH_PYTHON names the Python that makes moto's virtualenv (default python3);
+ * BENCH_RECORD=1 writes the results into bench/results/ (otherwise into a temp folder, so the
+ * working tree stays clean).
  */
-import { loadavg } from 'node:os';
+import { mkdtemp } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { getGlobalDispatcher, setGlobalDispatcher } from 'undici';
@@ -19,12 +22,14 @@ import { quietSdk } from './lib/clients.js';
 import type { BenchContext } from './lib/context.js';
 import { describeMachine, repoRoot } from './lib/machine.js';
 import { Results } from './lib/report.js';
-import { ms } from './lib/stats.js';
+import { median, ms } from './lib/stats.js';
 import { TimingDispatcher } from './lib/timing-dispatcher.js';
 import { operationOverhead } from './operations.js';
 import { peerMoto, type OurFigures } from './peer-moto.js';
 import { signInAndCredentials } from './sign-in.js';
+import { suiteGrowth } from './growth.js';
 import { suiteThroughput } from './suite.js';
+import { watchLatency } from './watch.js';
 import { whatIfTmpfs } from './what-if-tmpfs.js';
 
 quietSdk();
@@ -91,12 +96,16 @@ try {
   const coldStartData = results.data.coldStart as { inProcessStackStartMs?: number[] } | undefined;
   const inProcess = coldStartData?.inProcessStackStartMs;
   if (inProcess?.length) ours.stackStartMs = [...inProcess].sort((a, b) => a - b)[Math.ceil(inProcess.length / 2) - 1];
+  const children = (results.data.coldStart as { children?: Array<{ spawnToCredentialsMs: number }> } | undefined)?.children;
+  if (children?.length) ours.coldStartMs = median(children.map((c) => c.spawnToCredentialsMs));
   const signIn = await section(results, '2. Sign-in and credentials', () => signInAndCredentials(ctx));
   if (signIn) ours.signIn = signIn;
   const operations = await section(results, '3. Per-operation overhead: aws-amplify vs the direct path', () => operationOverhead(ctx));
   if (operations) ours.operations = operations;
   await section(results, '3b. What-if: MinIO data on tmpfs', () => whatIfTmpfs(ctx, ours));
   await section(results, '4. Suite throughput', () => suiteThroughput(ctx));
+  await section(results, '4b. Suite growth (ase test in a child process)', () => suiteGrowth(ctx));
+  await section(results, '4c. Watch re-run latency', () => watchLatency(ctx));
   await section(results, '5. Peer: moto (server mode)', () => peerMoto(ctx, ours));
   await section(results, '6. Backend: synthesis against a scenario file', () => backendSynthesis(ctx));
 } finally {
@@ -113,6 +122,9 @@ if (results.notes.length > 0) {
   log('');
   for (const note of results.notes) log(`note: ${note}`);
 }
-const written = await results.write(join(repoRoot, 'bench', 'results'));
-log(`\nWhole run: ${ms(results.durationMs)}. Wrote ${written.map((p) => p.slice(repoRoot.length + 1)).join(' and ')}.`);
+// The working tree stays clean unless the run is asked to record (BENCH_RECORD=1: bench/results/).
+const record = Boolean(process.env.BENCH_RECORD);
+const outDir = record ? join(repoRoot, 'bench', 'results') : await mkdtemp(join(tmpdir(), 'ase-bench-results-'));
+const written = await results.write(outDir);
+log(`\nWhole run: ${ms(results.durationMs)}. Wrote ${written.map((p) => (p.startsWith(repoRoot) ? p.slice(repoRoot.length + 1) : p)).join(' and ')}${record ? '' : ' (set BENCH_RECORD=1 to record into bench/results/)'}.`);
 if (failures > 0) process.exitCode = 1;

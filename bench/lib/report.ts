@@ -2,7 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ms, ratio } from './stats.js';
 
-export type Unit = 'ms' | 'ratio' | 'cases/s' | 'count' | 'text';
+export type Unit = 'ms' | 'ratio' | 'cases/s' | 'count' | 'MiB' | 'text';
 
 /** A target where lower is better: met when the value is below `below` (or equal, with `orEqual`). */
 export interface Target {
@@ -44,6 +44,7 @@ export function formatValue(value: number | null, unit: Unit): string {
     case 'ratio': return ratio(value);
     case 'cases/s': return `${value.toFixed(1)} cases/s`;
     case 'count': return String(value);
+    case 'MiB': return `${value.toFixed(1)} MiB`;
     case 'text': return String(value);
   }
 }

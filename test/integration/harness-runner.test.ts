@@ -36,17 +36,19 @@ const OUT = {
  * Every CLI run of this file, started up front (three at a time: each `ase test` but the malformed
  * one starts its own stack) and awaited by the tests that read it.
  */
+/** Each run starts a stack; with other suites on the machine's two cores that can take minutes. */
+const SLOW = 240_000;
 const cli = new CliRuns(3);
 beforeAll(() => {
   cli.start('parallel', ['test', ISO_A, ISO_B, '--concurrency', '2',
-    '--reporter', 'pretty', '--reporter', 'json', '--reporter', 'junit', '--reporter', 'html', '--out', OUT.parallel]);
-  cli.start('wrong', ['test', WRONG, '--reporter', 'pretty', '--reporter', 'json', '--reporter', 'junit', '--out', OUT.wrong]);
-  cli.start('drift', ['test', DRIFT_BROKEN, DRIFT_FIXED, '--reporter', 'json', '--out', OUT.drift]);
-  cli.start('filter', ['test', ISO_A, ISO_B, '--filter', 'guest', '--reporter', 'json', '--reporter', 'junit', '--out', OUT.filter]);
+    '--reporter', 'pretty', '--reporter', 'json', '--reporter', 'junit', '--reporter', 'html', '--out', OUT.parallel], { timeoutMs: SLOW });
+  cli.start('wrong', ['test', WRONG, '--reporter', 'pretty', '--reporter', 'json', '--reporter', 'junit', '--out', OUT.wrong], { timeoutMs: SLOW });
+  cli.start('drift', ['test', DRIFT_BROKEN, DRIFT_FIXED, '--reporter', 'json', '--out', OUT.drift], { timeoutMs: SLOW });
+  cli.start('filter', ['test', ISO_A, ISO_B, '--filter', 'guest', '--reporter', 'json', '--reporter', 'junit', '--out', OUT.filter], { timeoutMs: SLOW });
   // The valid file next to the malformed one must not run either.
-  cli.start('list-paging', ['test', fixture('harness/list-paging.yaml')]);
-  cli.start('derive-exact', ['test', fixture('harness/derive-exact-list.yaml')]);
-  cli.start('malformed', ['test', MALFORMED, ISO_A, '--reporter', 'pretty', '--reporter', 'json', '--out', OUT.malformed]);
+  cli.start('list-paging', ['test', fixture('harness/list-paging.yaml')], { timeoutMs: SLOW });
+  cli.start('derive-exact', ['test', fixture('harness/derive-exact-list.yaml')], { timeoutMs: SLOW });
+  cli.start('malformed', ['test', MALFORMED, ISO_A, '--reporter', 'pretty', '--reporter', 'json', '--out', OUT.malformed], { timeoutMs: SLOW });
 });
 afterAll(async () => {
   await cli.settle();
@@ -96,7 +98,7 @@ describe('ase test: two scenario files at once, same user names, own buckets (--
     summary = readJson(path.join(out, 'results.json'));
     a = scenarioNamed(summary, 'Fixture: isolation, app A');
     b = scenarioNamed(summary, 'Fixture: isolation, app B');
-  });
+  }, SLOW);
 
   it('passes every case, exits 0, and the last stdout line is exactly `N passed, N failed`', () => {
     expect(run.code, describeRun(run)).toBe(0);
@@ -193,7 +195,7 @@ describe('ase test: a scenario whose expectation is wrong', () => {
     const failures = summary.scenarios.flatMap((s) => s.cases).filter((c) => c.status === 'fail');
     expect(failures.map((c) => c.title)).toEqual(['the author thinks guests may upload']);
     failed = failures[0]!;
-  });
+  }, SLOW);
 
   it('fails that case (only that one) and exits 1; the last stdout line is `2 passed, 1 failed`', () => {
     expect(run.lastLine, describeRun(run)).toBe('2 passed, 1 failed');
@@ -245,7 +247,7 @@ describe('ase test: derived cases (derive: true) find drift between paths and ha
     const summary = readJson(path.join(OUT.drift, 'results.json'));
     broken = scenarioNamed(summary, 'Fixture: drift, authenticated policy lacks DeleteObject');
     fixed = scenarioNamed(summary, 'Fixture: drift fixed, authenticated policy has DeleteObject');
-  });
+  }, SLOW);
 
   it('reports exactly the missing s3:DeleteObject as one failing derived case', () => {
     expect(broken.error).toBeUndefined();
@@ -285,7 +287,7 @@ describe('ase test --filter', () => {
   beforeAll(async () => {
     out = OUT.filter;
     run = await cli.get('filter');
-  });
+  }, SLOW);
 
   it('keeps only the cases that match', () => {
     const summary = readJson(path.join(out, 'results.json'));
@@ -326,7 +328,7 @@ describe('ase test: a malformed scenario file', () => {
     expect(all).not.toContain('isolation');
     expect(existsSync(path.join(OUT.malformed, 'results.json'))).toBe(false);
     expectNoMinioLeft(run);
-  });
+  }, SLOW);
 });
 
 describe('list options', () => {
@@ -334,7 +336,7 @@ describe('list options', () => {
     const run = await cli.get('list-paging');
     expect(run.code, describeRun(run)).toBe(0);
     expect(run.lastLine).toBe('2 passed, 0 failed');
-  });
+  }, SLOW);
 });
 
 describe('derived cases and written cases together', () => {
@@ -343,5 +345,5 @@ describe('derived cases and written cases together', () => {
     expect(run.code, describeRun(run)).toBe(0);
     expect(run.lastLine).toMatch(/^\d+ passed, 0 failed$/);
     expect(Number(run.lastLine.split(' ')[0])).toBeGreaterThan(1);
-  });
+  }, SLOW);
 });
