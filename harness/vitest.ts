@@ -46,10 +46,17 @@ async function acquireStack(options: StackOptions | undefined): Promise<Stack> {
   return g[SHARED].stack;
 }
 
+/**
+ * Under `vitest --watch` the last file done keeps the worker's stack: the next file or re-run in
+ * this worker (with `isolate: false`, workers live across files and re-runs) finds it warm. It
+ * stops with the worker process (MinIO's watchdog and the exit safety net see to it).
+ */
+const keepWarm = (): boolean => process.env.VITEST_MODE === 'WATCH';
+
 async function releaseStack(): Promise<void> {
   const g = globalThis as GlobalWithStack;
   const shared = g[SHARED];
-  if (!shared || --shared.users > 0) return;
+  if (!shared || --shared.users > 0 || keepWarm()) return;
   delete g[SHARED];
   setGlobalDispatcher(shared.previousDispatcher);
   await (await shared.stack).close();
