@@ -179,6 +179,7 @@ export class Stack implements AsyncDisposable {
             claimName: MINIO_POLICY_CLAIM,
           })
           .start();
+      minioReady.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
       closers.push(() => minioReady.then((m) => m.stop(), () => undefined));
       const [{ buildEmulator: build }, { MinioCredentialVendor }, { MinioAdmin }, trust] = await modules;
       const keys = await keysReady;
