@@ -25,6 +25,8 @@ Usage:
       --advertise-url <url>   the emulator's URL as that MinIO reaches it (default http://127.0.0.1:<port>)
       --state-dir <dir>    where the admin credentials are written, mode 0600 (default: .ase)
       --backend <dir> / --template <path>   as for ase test
+      --data-dir <dir>     keep users, passwords, groups, identity IDs and objects across restarts
+                           (default: none, all state is temporary)
   ase policies <scenario.yaml>            print the role policies the stack enforces, as given or generated,
                                           and as compiled for MinIO with the compiler's warnings
   ase policies --backend <dir> [scenario]  the same, read from the app's backend, each policy with its

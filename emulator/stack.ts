@@ -17,6 +17,7 @@ import type { MinioAdmin } from './minio/admin.js';
 import { ExternalMinio, type ExternalMinioOptions } from './minio/external.js';
 import { ensureMinio } from './minio/locate.js';
 import { MinioServer, type StartedMinio } from './minio/server.js';
+import type { StateDir } from './state/state-dir.js';
 import { MINIO_OIDC_CLIENT_ID, MINIO_OIDC_PATH, MINIO_POLICY_CLAIM, generateMinioClientId } from './oidc/plugin.js';
 import { amplifyOutputsFor, type AmplifyOutputs } from './outputs.js';
 import { buildRolePolicies, installableMinioPolicy, type RolePolicyBuild } from './policy/index.js';
@@ -36,13 +37,23 @@ export interface StackOptions {
    * A MinIO the stack does not start (a compose service, a team's shared or distributed MinIO):
    * its endpoint and root credentials. It must trust this emulator's OpenID provider
    * (see docker/README.md); the stack checks that and removes only what it created there.
+   * `'container'`: MinIO in a container run by @testcontainers/minio (a Docker engine instead of
+   * Go; image `amplify-storage-emulator-minio:local` from docker/build.sh, or ASE_MINIO_IMAGE),
+   * stopped and removed with the stack.
    */
-  minio?: ExternalMinioOptions;
+  minio?: ExternalMinioOptions | 'container';
   /**
    * The emulator's base URL as MinIO reaches it, for MinIO's OpenID discovery and keys
    * (default `http://127.0.0.1:<port>`; in compose e.g. `http://emulator:4566`).
    */
   advertisedUrl?: string;
+  /**
+   * Keep state across restarts in this folder (`ase up --data-dir`): user pools' users,
+   * passwords and groups, identity IDs, and (when the stack starts MinIO) MinIO's buckets and
+   * objects. Loading an app again finds it as it was; nothing is emptied. Without it, all state is
+   * temporary.
+   */
+  dataDir?: string;
   /** Progress lines while MinIO is located or built. */
   onProgress?: (line: string) => void;
   /** Where the non-loopback warning goes (default: stderr). */
@@ -88,6 +99,7 @@ interface StackParts {
   adminCredentials: AdminCredentials;
   endpoints: StackEndpoints;
   close: () => Promise<void>;
+  state: StateDir | undefined;
 }
 
 const bracket = (host: string): string => (host.includes(':') ? `[${host}]` : host);
@@ -117,6 +129,8 @@ export class Stack implements AsyncDisposable {
   /** The URLs to give other processes and machines (the `host` the stack was started on). */
   readonly endpoints: StackEndpoints;
   private readonly closeAll: () => Promise<void>;
+  /** Where state persists (`dataDir`); undefined: temporary. */
+  readonly state: StateDir | undefined;
 
   private constructor(parts: StackParts) {
     this.emulatorUrl = parts.emulatorUrl;
@@ -129,6 +143,7 @@ export class Stack implements AsyncDisposable {
     this.adminCredentials = parts.adminCredentials;
     this.endpoints = parts.endpoints;
     this.closeAll = parts.close;
+    this.state = parts.state;
   }
 
   static async start(options: StackOptions = {}): Promise<Stack> {
@@ -151,6 +166,9 @@ export class Stack implements AsyncDisposable {
     const callers = new CallerAuthenticator(adminCredentials, sessions, clock);
     const userPools = new UserPoolStore(clock);
     const identityPools = new IdentityPoolStore();
+    const state = options.dataDir
+      ? await (await import('./state/state-dir.js')).StateDir.open(options.dataDir, { userPools, identityPools })
+      : undefined;
     let minioEndpoint = '';
     let baseUrl = '';
     // The stack's own connections to MinIO (admin API, STS): closed with the stack, so nothing
@@ -170,9 +188,15 @@ export class Stack implements AsyncDisposable {
       const address = early.server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
       baseUrl = (options.advertisedUrl ?? `http://127.0.0.1:${port}`).replace(/\/+$/, '');
-      const minioReady: Promise<StartedMinio | ExternalMinio> = external
+      const server = new MinioServer(binary);
+      if (state) server.withDataDir(state.minioDataDir);
+      const minioReady: Promise<StartedMinio | ExternalMinio> = external === 'container'
+        ? import('./minio/container.js').then(({ ContainerMinio }) => ContainerMinio.startContainer({
+          emulatorBaseUrl: baseUrl, ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        }))
+        : external
         ? ExternalMinio.connect(external, options.onProgress)
-        : new MinioServer(binary)
+        : server
           .withOpenId({
             configUrl: `${baseUrl}${MINIO_OIDC_PATH}/.well-known/openid-configuration`,
             clientId: minioClientId,
@@ -194,6 +218,8 @@ export class Stack implements AsyncDisposable {
         logger: options.logger,
         server: { server: early.server, onHandler: (h) => { handler = h; } },
       });
+      // Every call that may change a pool or an identity is followed by a (debounced) save.
+      if (state) app.addHook('onResponse', async (request) => { if (request.method === 'POST') state.scheduleSave(); });
       await app.ready();
       early.serve(handler!);
       if (exposed && !isWildcardHost(host)) {
@@ -228,6 +254,7 @@ export class Stack implements AsyncDisposable {
         adminCredentials,
         endpoints,
         close: closeAll,
+        state,
       });
     } catch (e) {
       await closeAll();
@@ -316,6 +343,7 @@ export class Stack implements AsyncDisposable {
         authenticatedRoleArn: config.roles.authenticated.arn,
         roles: bindings,
       });
+      this.state?.restore(pool.id, config.identityPool.id);
       undo.push(() => this.identityPools.removePool(config.identityPool.id));
     } catch (e) {
       const leftovers: string[] = [];
@@ -346,6 +374,7 @@ export class Stack implements AsyncDisposable {
     const app = this.apps.get(id);
     if (!app) return;
     this.apps.delete(id);
+    await this.state?.save();
     this.userPools.removePool(app.config.userPool.id);
     this.identityPools.removePool(app.config.identityPool.id);
     for (const role of app.roles) await this.admin.removeCannedPolicy(role.policyName);
@@ -362,6 +391,7 @@ export class Stack implements AsyncDisposable {
    * temporary); in someone else's MinIO only in buckets the emulator created there.
    */
   private async mayEmpty(bucketName: string): Promise<boolean> {
+    if (this.state) return false;
     if (!(this.minio instanceof ExternalMinio)) return true;
     return this.admin.isCreatedByEmulator(bucketName);
   }
@@ -372,6 +402,8 @@ export class Stack implements AsyncDisposable {
   }
 
   async close(): Promise<void> {
+    const saved = this.state?.save();
+    saved?.catch(() => undefined);
     if (this.minio instanceof ExternalMinio) {
       // Someone else's MinIO keeps running: take back the canned policies this stack installed.
       for (const app of this.apps.values()) {
@@ -379,6 +411,7 @@ export class Stack implements AsyncDisposable {
       }
     }
     await this.closeAll();
+    await saved; // a state that could not be written is an error the caller must see
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -29,6 +29,7 @@ export async function runUp(args: string[]): Promise<number> {
     'state-dir': { type: 'string' },
     backend: { type: 'string' },
     template: { type: 'string' },
+    'data-dir': { type: 'string' },
   } }));
   if (positionals.length !== 1) throw new UsageError('give exactly one scenario or stack config file: ase up scenarios/owners.yaml');
   const port = values.port === undefined ? 0 : Number(values.port);
@@ -51,6 +52,7 @@ export async function runUp(args: string[]): Promise<number> {
   const stack = await Stack.start({
     host: values.host ?? '127.0.0.1', port, onProgress: progressToStderr,
     ...externalMinio(values['minio-endpoint'], values['advertise-url']),
+    ...(values['data-dir'] !== undefined ? { dataDir: path.resolve(values['data-dir']) } : {}),
   });
   let credentialsFile: string;
   try {
@@ -138,6 +140,7 @@ function describeUp(
     `  Cognito user pools, identity pools, STS   ${stack.endpoints.emulator}`,
     `  S3 (MinIO, enforcing the role policies)   ${stack.endpoints.s3}`,
     `  amplify_outputs.json for your app         ${path.relative(process.cwd(), outputsFile) || outputsFile}`,
+    ...(stack.state ? [`  State kept across restarts in             ${stack.state.dir}`] : []),
     '',
     '  Admin API (Admin*, ListUsers, CreateGroup) needs SigV4 with the stack\'s own credentials:',
     `    AWS_ACCESS_KEY_ID=${stack.adminCredentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${stack.adminCredentials.secretAccessKey}`,

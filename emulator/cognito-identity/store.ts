@@ -71,6 +71,16 @@ export class IdentityPoolStore {
     return this.pools.get(id);
   }
 
+  /** Every identity of one pool (for `--data-dir`). */
+  listIdentities(poolId: string): Identity[] {
+    return [...this.identities.values()].filter((i) => i.poolId === poolId);
+  }
+
+  /** Puts back an identity saved by an earlier run. */
+  restoreIdentity(identity: Identity): void {
+    this.identities.set(identity.id, identity);
+  }
+
   getIdentity(id: string | undefined): Identity | undefined {
     return id ? this.identities.get(id) : undefined;
   }

@@ -150,6 +150,11 @@ export class UserPool {
     return user;
   }
 
+  /** Puts back a user saved by an earlier run (`--data-dir`), as it was. */
+  restoreUser(user: StoredUser): void {
+    this.users.set(user.username.toLowerCase(), user);
+  }
+
   deleteUser(user: StoredUser): void {
     this.users.delete(user.username.toLowerCase());
   }

@@ -100,6 +100,7 @@ export class MinioServer {
   private startupTimeoutMs = 30_000;
   private graceMs = 2_000;
   private extraEnv: Record<string, string> = {};
+  private persistentDataDir: string | undefined;
   private logConsumer: ((line: string) => void) | undefined;
 
   /** `binary`: a path, or what {@link ensureMinio} / {@link locateMinio} returned. */
@@ -148,6 +149,15 @@ export class MinioServer {
     return this;
   }
 
+  /**
+   * Keeps MinIO's data in `dir` (created if missing) instead of a temporary folder: it survives
+   * stop() and the next server started on it finds the buckets and objects again.
+   */
+  withDataDir(dir: string): this {
+    this.persistentDataDir = dir;
+    return this;
+  }
+
   /** Receives each line MinIO writes (stdout and stderr). */
   withLogConsumer(consumer: (line: string) => void): this {
     this.logConsumer = consumer;
@@ -177,7 +187,7 @@ export class MinioServer {
     // One temp root per server: the data dir, and a certs dir (MinIO would otherwise create
     // ~/.minio/certs in the user's home). The whole root goes when the server stops.
     const root = await mkdtemp(join(tmpdir(), 'ase-minio-'));
-    const dataDir = join(root, 'data');
+    const dataDir = this.persistentDataDir ?? join(root, 'data');
     const certsDir = join(root, 'certs');
     const env: Record<string, string> = {};
     // MinIO reads a lot of MINIO_* settings; don't let the caller's shell leak into ours.
