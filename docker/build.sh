@@ -32,7 +32,10 @@ if [ ! -d "$deps/node_modules" ]; then
   log "production dependencies (npm ci --omit=dev)"
   rm -rf "$deps.tmp" && mkdir -p "$deps.tmp"
   cp package-lock.json "$ctx/package/package.json" "$deps.tmp/"
-  (cd "$deps.tmp" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --prefer-offline --loglevel=error >/dev/null)
+  # npm ci when it can; npm install with the same lockfile when npm ci refuses it (npm ci rejects
+  # some lockfiles npm install accepts, e.g. with bundled dependencies of dev-only packages).
+  (cd "$deps.tmp" && { npm ci --omit=dev --ignore-scripts --no-audit --no-fund --prefer-offline --loglevel=error >/dev/null 2>&1 \
+    || npm install --omit=dev --ignore-scripts --no-audit --no-fund --prefer-offline --loglevel=error >/dev/null; })
   rm -f "$deps.tmp/package.json" "$deps.tmp/package-lock.json"
   mv "$deps.tmp" "$deps"
 fi

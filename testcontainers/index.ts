@@ -91,7 +91,7 @@ export class AmplifyStorageEmulatorContainer {
         .withCopyDirectoriesToContainer([{ source: dirname(this.app.file), target: '/app' }])
         .withCopyFilesToContainer(copies)
         .withEnvironment({ MINIO_ROOT_USER: this.rootUser, MINIO_ROOT_PASSWORD: this.rootPassword })
-        .withCommand([`/app/${basename(this.app.file)}`, '--outputs', OUTPUTS,
+        .withCommand([`/app/${basename(this.app.file)}`, '--outputs', OUTPUTS, '--state-dir', '/out/.ase',
           '--minio-endpoint', `http://minio:${S3_PORT}`, '--advertise-url', `http://emulator:${EMULATOR_PORT}`])
         .withExposedPorts(EMULATOR_PORT)
         .withWaitStrategy(Wait.forHealthCheck())

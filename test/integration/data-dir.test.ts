@@ -114,7 +114,7 @@ it('keeps users (seeded and signed up), passwords, groups, identity IDs and obje
   expect(second.stack.identityPools.getIdentity(guestId)?.id).toBe(guestId);
   expect((await thrown(clientUser(second.outputs, 'frank', 'Wrong-Pass-9!').signIn())).name).toBe('NotAuthorizedException');
   await second.stop();
-});
+}, 120_000); // two stack starts and three sign-ins: generous on a loaded machine
 
 it('without a data dir, state is temporary: the next stack has neither the user nor the object', async () => {
   const first = await start();
@@ -125,7 +125,7 @@ it('without a data dir, state is temporary: the next stack has neither the user 
   expect((await thrown(clientUser(second.outputs, 'gina', 'Gina-Pass-3!').signIn())).name).toBe('UserNotFoundException');
   expect(await second.stack.admin.listKeys(BUCKET)).toEqual([]);
   await second.stop();
-});
+}, 120_000);
 
 it('a state file that is not one is refused with the file and the way out', async () => {
   const bad = await mkdtemp(path.join(tmpdir(), 'ase-test-data-dir-bad-'));
