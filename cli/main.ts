@@ -1,10 +1,9 @@
 // Each command's module is loaded when it runs, so `ase doctor` or `ase --help` never loads the
 // stack, the harness or aws-amplify.
+import { DEFAULT_EMULATOR_PORT } from './defaults.js';
+import { EXIT } from './exit-codes.js';
 
-const HELP = `amplify-storage-emulator (ase): test Amplify Storage access rules locally, against a real S3 server
-
-Usage:
-  ase test [files, folders or globs...]   run scenario files (default: scenarios/)
+const TEST_HELP = `ase test [files, folders or globs...]   run scenario files (default: scenarios/)
       --reporter <name>    pretty (default), json, junit, html, markdown; repeatable
       --out <dir|file>     where file reporters write (default: reports/)
       --filter <text>      only cases whose title, scenario or file contains text (or /regex/)
@@ -13,32 +12,59 @@ Usage:
       --shard <i/n>        run shard i of n (files balanced by case count, the same split on every machine)
       --backend <dir>      read roles, policies and buckets from the app's amplify/ folder (synthesized
                            offline) for files that name no backend: or template: of their own
-      --template <path>    the same from a cdk.out folder or a CloudFormation template .json
-  ase merge-reports <folders or results.json...>   join the json results of shards into one run's reports
-      --reporter <name>    as for ase test (default pretty); --out <dir|file> as for ase test
-  ase up <scenario.yaml | stack.json>     start the stack for local development (Ctrl-C stops it)
-      --port <n>           emulator port (default 0: a free one)
+      --template <path>    the same from a cdk.out folder or a CloudFormation template .json`;
+
+const MERGE_HELP = `ase merge-reports <folders or results.json...>   join the json results of shards into one run's reports
+      --reporter <name>    as for ase test (default pretty); --out <dir|file> as for ase test`;
+
+const UP_HELP = `ase up <scenario.yaml | stack.json>     start the stack for local development (Ctrl-C stops it)
+ase up --outputs <amplify_outputs.json> serve your app's own amplify_outputs.json unchanged: its pool,
+                                        client and identity pool IDs, region, sign-in attributes and buckets
+      --user <name[:groups]>  with --outputs alone: a user to create (e.g. alice@example.com:ADMINS); repeatable
+      --port <n>           emulator port (default ${DEFAULT_EMULATOR_PORT}, the next free one if taken; 0: any free port)
       --host <addr>        also serve on this interface (default 127.0.0.1 only; others get a warning)
-      --outputs <file>     where to write the app's amplify_outputs.json (default: amplify_outputs.emulator.json)
+      --outputs <file>     with a scenario or stack config: where to write the app's amplify_outputs.json
+                           (default: amplify_outputs.emulator.json)
+      --state-dir <dir>    admin credentials, endpoints.json, kept passwords, sign-up codes (default: .ase/ here)
       --minio-endpoint <url>  use a MinIO the emulator does not start (root credentials from
                            MINIO_ROOT_USER / MINIO_ROOT_PASSWORD; see docker/README.md)
       --advertise-url <url>   the emulator's URL as that MinIO reaches it (default http://127.0.0.1:<port>)
-      --state-dir <dir>    where the admin credentials are written, mode 0600 (default: .ase)
       --backend <dir> / --template <path>   as for ase test
       --data-dir <dir>     keep users, passwords, groups, identity IDs and objects across restarts
-                           (default: none, all state is temporary)
-  ase policies <scenario.yaml>            print the role policies the stack enforces, as given or generated,
-                                          and as compiled for MinIO with the compiler's warnings
-  ase policies --backend <dir> [scenario]  the same, read from the app's backend, each policy with its
-                                          stack/logical ID (--template <cdk.out | template.json> likewise)
-  ase doctor                              say what is installed (Go, MinIO, Docker) and what is missing
-  ase setup                               find or build the MinIO server (go install, once)
+                           (default: none, all state is temporary)`;
 
-Exit status: 0 when every case passed; 1 when a case failed or a file was rejected; 2 on usage errors.
+const POLICIES_HELP = `ase policies <scenario.yaml>            print the role policies the stack enforces, as given or generated,
+                                        and as compiled for MinIO with the compiler's warnings
+ase policies --backend <dir> [scenario]  the same, read from the app's backend, each policy with its
+                                        stack/logical ID (--template <cdk.out | template.json> likewise)
+      --json               the same as JSON`;
+
+const DOCTOR_HELP = 'ase doctor                              say what is installed (Go, MinIO, Docker) and what is missing';
+const SETUP_HELP = 'ase setup                               find or build the MinIO server (go install, once)';
+
+const EXIT_HELP = `Exit status: 0 every case passed (or the command did its job); 1 a case failed or a file was rejected;
+2 usage error; 3 the stack broke (MinIO missing, failed to start, or died mid-run: results are
+incomplete and say nothing about your policies); 130/143 interrupted by SIGINT/SIGTERM.`;
+
+const HELP = `amplify-storage-emulator (ase): test Amplify Storage access rules locally, against a real S3 server
+
+Usage:
+  ${[TEST_HELP, MERGE_HELP, UP_HELP, POLICIES_HELP, DOCTOR_HELP, SETUP_HELP].join('\n').split('\n').join('\n  ')}
+
+${EXIT_HELP}
 Schema for editors: node_modules/amplify-storage-emulator/harness/scenario/scenario-v1.schema.json`;
+
+/** `ase <command> --help`. */
+const COMMAND_HELP: Record<string, string> = {
+  test: TEST_HELP, 'merge-reports': MERGE_HELP, up: UP_HELP, policies: POLICIES_HELP, doctor: DOCTOR_HELP, setup: SETUP_HELP,
+};
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command !== undefined && COMMAND_HELP[command] && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(`Usage:\n  ${COMMAND_HELP[command].split('\n').join('\n  ')}\n\n${EXIT_HELP}\n`);
+    return EXIT.ok;
+  }
   try {
     switch (command) {
       case 'test':
@@ -72,13 +98,13 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`ase ${command}: ${e.message}\nRun 'ase --help' for usage.\n`);
-      return 2;
+      process.stderr.write(`ase ${command}: ${e.message}\nRun 'ase ${command} --help' for usage.\n`);
+      return EXIT.usage;
     }
     const known = userFacingMessage(e);
     if (known) {
       process.stderr.write(`ase ${command}: ${known}\n`);
-      return 1;
+      return INFRASTRUCTURE.has(e instanceof Error ? e.name : '') ? EXIT.infrastructure : EXIT.failed;
     }
     throw e;
   }
@@ -90,6 +116,9 @@ export class UsageError extends Error {}
  * Failures a user can act on, whose messages already say what and how to fix: printed without a
  * stack trace. Anything else is a bug and is reported as one (cli/bin.ts).
  */
+/** Of those, the ones where the stack, not the user's files, is what broke: exit 3. */
+const INFRASTRUCTURE = new Set(['MinioNotFoundError', 'MinioBuildError', 'MinioStartError']);
+
 const USER_FACING = new Set([
   'MinioNotFoundError', 'MinioBuildError', 'MinioStartError', 'PolicyValidationError', 'InvalidStoragePathsError',
   'StackConfigError', 'ExternalMinioError',

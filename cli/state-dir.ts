@@ -1,4 +1,4 @@
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -19,4 +19,17 @@ export async function ensureStateDir(dir: string): Promise<string> {
 export async function writeSecretFile(file: string, text: string): Promise<void> {
   await writeFile(file, text, { mode: 0o600 });
   await chmod(file, 0o600);
+}
+
+/** A JSON state file, or `fallback` when it is missing or unreadable (it is then rewritten whole). */
+export async function readStateJson<T>(file: string, fallback: T): Promise<T> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+export async function removeStateFile(file: string): Promise<void> {
+  await rm(file, { force: true });
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readUserTextFile, UserFileError } from './user-file.js';
 import type { AppConfig } from './config.js';
 
 /** A stack config file that cannot be used: says which file, which field, and what was expected. */
@@ -14,11 +14,18 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * a person can get wrong; the policies themselves are validated when the stack loads them.
  */
 export async function loadStackConfigFile(file: string): Promise<AppConfig> {
+  let text: string;
+  try {
+    text = await readUserTextFile(file, { kind: 'stack config' });
+  } catch (e) {
+    throw new StackConfigError((e as UserFileError).message);
+  }
   let value: unknown;
   try {
-    value = JSON.parse(await readFile(file, 'utf8'));
+    value = JSON.parse(text);
   } catch (e) {
-    throw new StackConfigError(`${file}: not a readable JSON file: ${(e as Error).message}`);
+    // V8's message quotes the start of the text: keep only what locates the mistake.
+    throw new StackConfigError(`${file} is not valid JSON: ${jsonProblem(e as Error, text)}; fix the JSON (a truncated file ends too early)`);
   }
   const problems: string[] = [];
   const need = (obj: unknown, path: string, check: (v: unknown) => boolean, what: string) => {
@@ -44,6 +51,20 @@ export async function loadStackConfigFile(file: string): Promise<AppConfig> {
   need(value, 'buckets', (v) => Array.isArray(v) && v.length > 0, 'a non-empty list of { name, bucketName, region, paths? }');
   if (problems.length > 0) throw new StackConfigError(`${file} is not a usable stack config:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return value as AppConfig;
+}
+
+/** What is wrong with `text` as JSON, with its line and column, and none of its content. */
+export function jsonProblem(error: Error, text: string): string {
+  if (/Unexpected end of JSON input|Unterminated string|end of data/i.test(error.message)) return 'the file ends too early';
+  const at = / at position (\d+)/.exec(error.message);
+  const offset = at ? Number(at[1]) : undefined;
+  const where = offset === undefined ? '' : (() => {
+    const before = text.slice(0, offset);
+    const line = before.split('\n').length;
+    return ` at line ${line}, column ${offset - before.lastIndexOf('\n')}`;
+  })();
+  const what = /^(Unexpected (token|non-whitespace character|number|string)|Expected [^,"]+|Bad (control|escaped) character[^,"]*)/.exec(error.message)?.[1] ?? 'unexpected content';
+  return `${what.replace(/^Unexpected token$/, 'unexpected character').toLowerCase()}${where}`;
 }
 
 /** True when a JSON document looks like a stack config rather than a scenario. */

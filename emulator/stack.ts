@@ -16,7 +16,7 @@ import { generateStackKeys } from './keys.js';
 import type { MinioAdmin } from './minio/admin.js';
 import { ExternalMinio, type ExternalMinioOptions } from './minio/external.js';
 import { ensureMinio } from './minio/locate.js';
-import { MinioServer, type StartedMinio } from './minio/server.js';
+import { MinioServer, type MinioExit, type StartedMinio } from './minio/server.js';
 import type { StateDir } from './state/state-dir.js';
 import { MINIO_OIDC_CLIENT_ID, MINIO_OIDC_PATH, MINIO_POLICY_CLAIM, generateMinioClientId } from './oidc/plugin.js';
 import { amplifyOutputsFor, type AmplifyOutputs } from './outputs.js';
@@ -31,6 +31,10 @@ export interface StackOptions {
   host?: string;
   /** Emulator port; 0 picks a free one. */
   port?: number;
+  /** MinIO's (S3) port, preferred: a free one is used when it is taken. Default: a free one. */
+  s3Port?: number;
+  /** An emulator `port` that is taken is replaced by a free one instead of failing. */
+  portFallback?: boolean;
   /** A MinIO binary to use instead of locating (or building) one. */
   minioBinary?: string;
   /**
@@ -73,6 +77,17 @@ export interface LoadedRole extends RolePolicyBuild {
   policyName: string;
 }
 
+/** A part of the stack that died on its own: the stack cannot serve requests any more. */
+export interface StackFailure {
+  component: 'MinIO';
+  pid: number;
+  exit: MinioExit;
+  /** Its last log lines (up to 20). */
+  logTail: string[];
+  /** One line: "MinIO (pid 4711) died: killed by SIGKILL". */
+  message: string;
+}
+
 export interface LoadedApp {
   config: AppConfig;
   outputs: AmplifyOutputs;
@@ -112,6 +127,12 @@ const bracket = (host: string): string => (host.includes(':') ? `[${host}]` : ho
 export class Stack implements AsyncDisposable {
   private readonly apps = new Map<string, LoadedApp>();
   private readonly bucketOwners = new Map<string, string>();
+  /**
+   * Resolves when MinIO exits without being asked to (a crash, kill -9, out of memory): from then
+   * on every S3 request fails, so callers stop (`ase test` aborts the run, `ase up` exits).
+   * Never resolves for a stack that is closed normally.
+   */
+  readonly failure: Promise<StackFailure>;
   /** The emulator's loopback URL. */
   readonly emulatorUrl: string;
   readonly emulatorPort: number;
@@ -144,6 +165,14 @@ export class Stack implements AsyncDisposable {
     this.endpoints = parts.endpoints;
     this.closeAll = parts.close;
     this.state = parts.state;
+    const minio = parts.minio;
+    this.failure = new Promise((resolve) => {
+      void minio.exited.then((exit) => {
+        if (exit.requested) return;
+        const how = exit.signal ? `killed by ${exit.signal}` : exit.code !== null ? `exit code ${exit.code}` : 'its watchdog process ended';
+        resolve({ component: 'MinIO', pid: minio.pid, exit, logTail: minio.logs().slice(-20), message: `MinIO (pid ${minio.pid}) died: ${how}` });
+      });
+    });
   }
 
   static async start(options: StackOptions = {}): Promise<Stack> {
@@ -183,13 +212,18 @@ export class Stack implements AsyncDisposable {
       // Always on loopback, where MinIO fetches the OpenID documents and the Node transport
       // connects. A wildcard host covers loopback itself; any other address gets a bridge.
       // Requests that come before the emulator is built (MinIO booting) wait for it.
-      const early = await listenEarly(isWildcardHost(host) ? host : exposed ? '127.0.0.1' : host, options.port ?? 0);
+      const listenHost = isWildcardHost(host) ? host : exposed ? '127.0.0.1' : host;
+      const early = await listenEarly(listenHost, options.port ?? 0).catch((e: NodeJS.ErrnoException) => {
+        if (options.portFallback && e.code === 'EADDRINUSE') return listenEarly(listenHost, 0);
+        throw e;
+      });
       closers.push(() => early.close());
       const address = early.server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
       baseUrl = (options.advertisedUrl ?? `http://127.0.0.1:${port}`).replace(/\/+$/, '');
       const server = new MinioServer(binary);
       if (state) server.withDataDir(state.minioDataDir);
+      if (options.s3Port) server.withPort(options.s3Port, { fallback: true });
       const minioReady: Promise<StartedMinio | ExternalMinio> = external === 'container'
         ? import('./minio/container.js').then(({ ContainerMinio }) => ContainerMinio.startContainer({
           emulatorBaseUrl: baseUrl, ...(options.onProgress ? { onProgress: options.onProgress } : {}),

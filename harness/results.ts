@@ -86,7 +86,21 @@ export interface RunShard {
   count: number;
 }
 
+/**
+ * Why a run stopped before its end. `infrastructure`: the stack broke (MinIO died), so no result
+ * after that moment says anything about the policies; `interrupted`: SIGINT/SIGTERM.
+ */
+export interface RunAbort {
+  kind: 'infrastructure' | 'interrupted';
+  /** One line: what happened, e.g. "MinIO (pid 4711) died: killed by SIGKILL". */
+  reason: string;
+  /** Planned cases that did not run (or whose result was discarded). */
+  notRun: number;
+}
+
 export interface RunSummary {
+  /** Set when the run was stopped early; the scenarios then hold only what ran before. */
+  aborted?: RunAbort;
   scenarios: ScenarioResult[];
   passed: number;
   failed: number;

@@ -1,18 +1,26 @@
-import { Stack } from '../../emulator/stack.js';
-import { createReporters } from '../../harness/reporters/index.js';
+import { Stack, type StackFailure } from '../../emulator/stack.js';
+import { createReporters, type Reporter } from '../../harness/reporters/index.js';
+import type { RunSummary } from '../../harness/results.js';
 import { availableParallelism } from 'node:os';
 import type { TransportTargets } from '../../emulator/transport/node.js';
 import { ClientWorkerPool, clientWorkersAvailable } from '../../harness/runner/client-workers.js';
-import { planRun, reportEmptyRun, runScenarios } from '../../harness/runner/run.js';
+import { planRun, reportEmptyRun, runScenarios, type RunStop } from '../../harness/runner/run.js';
 import { parseShard, type Shard } from '../../harness/runner/shard.js';
 import { loadScenarioFiles } from '../../harness/scenario/load-many.js';
 import { expandScenarioArgs } from '../../harness/scenario/files.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { EXIT, exitCodeForSignal } from '../exit-codes.js';
+import { watchInterrupts } from '../interrupts.js';
 import { UsageError, withUsageErrors } from '../main.js';
+import { describeStackFailure } from '../stack-failure.js';
 import { progressToStderr } from './progress.js';
 
-/** `ase test`: load every file first (a bad file stops the run before anything starts), then run. */
+/**
+ * `ase test`: load every file first (a bad file stops the run before anything starts), then run.
+ * If MinIO dies the run stops at once (exit 3, reports marked ABORTED); on SIGINT/SIGTERM it stops,
+ * writes what ran marked INTERRUPTED, stops MinIO, and exits 128 + the signal.
+ */
 export async function runTest(args: string[]): Promise<number> {
   const { values, positionals } = withUsageErrors(() => parseArgs({ args, allowPositionals: true, options: {
     reporter: { type: 'string', multiple: true },
@@ -38,9 +46,17 @@ export async function runTest(args: string[]): Promise<number> {
     }
   }
   const reporterNames = values.reporter && values.reporter.length > 0 ? values.reporter : ['pretty'];
+  // Set when the stack breaks mid-run; its block goes to stderr before the reporters' last lines.
+  let failure: StackFailure | undefined;
+  const failureBlock: Reporter = {
+    name: 'stack-failure',
+    onRunEnd(summary: RunSummary) {
+      if (failure) process.stderr.write(describeStackFailure(failure, 'test', summary.aborted?.notRun));
+    },
+  };
   let reporter;
   try {
-    reporter = createReporters(reporterNames, { out: values.out ?? 'reports/', cwd: process.cwd() });
+    reporter = createReporters([...reporterNames, failureBlock], { out: values.out ?? 'reports/', cwd: process.cwd() });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -93,14 +109,24 @@ export async function runTest(args: string[]): Promise<number> {
   const workers = Math.max(1, concurrency ?? availableParallelism());
   let stackStarted: (targets: TransportTargets) => void = () => {};
   const clients = clientWorkersAvailable() ? new ClientWorkerPool(workers, new Promise((resolve) => { stackStarted = resolve; })) : undefined;
+  const controller = new AbortController();
+  const interrupts = watchInterrupts((signal) => {
+    process.stderr.write(`\nase test: ${signal}: stopping; the results so far are written marked INTERRUPTED. Again to exit at once.\n`);
+    controller.abort({ kind: 'interrupted', reason: `interrupted by ${signal}` } satisfies RunStop);
+  });
   let stack: Stack;
   try {
     stack = await Stack.start({ onProgress: progressToStderr });
   } catch (e) {
     await clients?.close();
+    interrupts.dispose();
     throw e;
   }
   stackStarted(stack.transportTargets);
+  void stack.failure.then((f) => {
+    failure = f;
+    controller.abort({ kind: 'infrastructure', reason: f.message } satisfies RunStop);
+  });
   try {
     const summary = await runScenarios(loaded.scenarios, {
       stack,
@@ -108,8 +134,9 @@ export async function runTest(args: string[]): Promise<number> {
       ...selection,
       ...(clients ? { clients } : {}),
       concurrency: workers,
+      signal: controller.signal,
     });
-    if (summary.passed + summary.failed === 0) {
+    if (!summary.aborted && summary.passed + summary.failed === 0) {
       process.stderr.write(values.filter !== undefined
         ? `ase test: no case matched --filter ${JSON.stringify(values.filter)}; nothing ran.\n`
         : 'ase test: the scenario files hold no cases; nothing ran.\n');
@@ -117,10 +144,14 @@ export async function runTest(args: string[]): Promise<number> {
     // The spec promises `N passed, N failed` as the last line; the pretty reporter prints it, so
     // print it here when only file reporters run.
     if (!reporterNames.includes('pretty')) process.stdout.write(`${summary.passed} passed, ${summary.failed} failed\n`);
-    return summary.failed === 0 && summary.passed > 0 ? 0 : 1;
+    if (failure) return EXIT.infrastructure;
+    if (interrupts.signal) return exitCodeForSignal(interrupts.signal);
+    return summary.failed === 0 && summary.passed > 0 ? EXIT.ok : EXIT.failed;
   } finally {
+    // MinIO is stopped before the command returns, whatever ended the run.
     await clients?.close();
     await stack.close();
+    interrupts.dispose();
   }
 }
 

@@ -250,6 +250,14 @@ const CONFIRMATION_CODE_VALIDITY_MS = 24 * 60 * 60 * 1000;
 const LAST_TOKEN_VALIDITY_MS = TOKEN_VALIDITY_SECONDS * 1000;
 const MIN_REFRESH_SWEEP = 256;
 
+export interface IssuedConfirmationCode {
+  userPoolId: string;
+  /** What the user signs in with: the email or phone in alias pools, else the username. */
+  signInName: string;
+  code: string;
+  expiresAt: Date;
+}
+
 export class UserPoolStore {
   private readonly pools = new Map<string, UserPool>();
   private readonly clientPools = new Map<string, UserPool>();
@@ -259,7 +267,15 @@ export class UserPoolStore {
   private readonly revokedOriginJtis = new Set<string>();
   private refreshSweepAt = MIN_REFRESH_SWEEP;
 
+  private readonly codeListeners = new Set<(issued: IssuedConfirmationCode) => void>();
+
   constructor(private readonly clock: Clock = systemClock) {}
+
+  /** Called with each sign-up confirmation code issued (no email is sent: `ase up` prints them). Returns an unsubscribe. */
+  onConfirmationCode(listener: (issued: IssuedConfirmationCode) => void): () => void {
+    this.codeListeners.add(listener);
+    return () => this.codeListeners.delete(listener);
+  }
 
   /**
    * Creates a pool from config: its app clients, groups, and users (CONFIRMED, with permanent
@@ -343,6 +359,11 @@ export class UserPoolStore {
   issueConfirmationCode(user: StoredUser): string {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     user.confirmationCode = { code, expiresAt: new Date(this.clock.now().getTime() + CONFIRMATION_CODE_VALIDITY_MS) };
+    if (this.codeListeners.size > 0) {
+      const poolId = [...this.pools.values()].find((p) => p.findUserBySub(user.sub) === user)?.id ?? '';
+      const signInName = user.attributes.get('email') ?? user.attributes.get('phone_number') ?? user.username;
+      for (const listener of this.codeListeners) listener({ userPoolId: poolId, signInName, code, expiresAt: user.confirmationCode.expiresAt });
+    }
     return code;
   }
 

@@ -1,14 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+/**
+ * MinIO as a child process on loopback: the builder ({@link MinioServer}) and the running handle
+ * ({@link StartedMinio}). The process itself is supervised by ./supervisor.ts.
+ */
 import { randomBytes } from 'node:crypto';
-import { constants as fsConstants, rmSync } from 'node:fs';
+import { constants as fsConstants } from 'node:fs';
 import { access, mkdtemp, rm, stat } from 'node:fs/promises';
 import { get as httpGet } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { validateDomains } from './domains.js';
 import { DEFAULT_S3_DOMAINS } from './regions.js';
-import { isAlive } from './process.js';
-import { WATCHDOG_SOURCE, type WatchdogConfig } from './watchdog.js';
+import { Supervisor, type ProcessExit, type WatchdogConfig } from './supervisor.js';
+
+export { validateDomains } from './domains.js';
+/** How a MinIO ended. `requested`: stop() (or the parent's exit) asked it to. */
+export type MinioExit = ProcessExit;
 
 export interface MinioOpenIdOptions {
   /** The provider's discovery document, e.g. http://127.0.0.1:PORT/.well-known/openid-configuration. */
@@ -39,47 +46,6 @@ const LOG_LINES_KEPT = 200;
 const LOG_LINES_REPORTED = 20;
 
 /**
- * Checks a MINIO_DOMAIN list the way MinIO does at start-up, plus one check it lacks, so the
- * mistake is reported here rather than as a fatal log line:
- * - MinIO refuses (fatal) any list in which one domain is the character-wise common suffix of
- *   all of them (e.g. `s3.amazonaws.com` + `x.s3.amazonaws.com`, but also `a.com` + `ba.com`);
- * - a domain that is a DNS suffix of another (`x.s3.amazonaws.com` under `s3.amazonaws.com`)
- *   makes virtual-host routing ambiguous even where MinIO lets it through (3+ domains).
- */
-export function validateDomains(domains: readonly string[]): string[] {
-  const list = [...new Set(domains.map((d) => d.trim().toLowerCase()).filter(Boolean))];
-  for (const d of list) {
-    if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(d)) {
-      throw new Error(`MINIO_DOMAIN: "${d}" is not a valid domain name`);
-    }
-  }
-  for (const a of list) {
-    for (const b of list) {
-      if (a !== b && a.endsWith(`.${b}`)) {
-        throw new Error(`MINIO_DOMAIN: "${a}" lies under "${b}"; MinIO cannot route virtual-host requests for overlapping domains. Drop one of them.`);
-      }
-    }
-  }
-  if (list.length > 1) {
-    const suffix = commonSuffix(list);
-    if (list.includes(suffix)) {
-      throw new Error(`MINIO_DOMAIN: "${suffix}" is a suffix of every other domain (${list.join(', ')}); MinIO refuses such a list as overlapping. Drop it or add a domain that does not end with it.`);
-    }
-  }
-  return list;
-}
-
-function commonSuffix(list: string[]): string {
-  let suffix = list[0] ?? '';
-  for (const s of list.slice(1)) {
-    let i = 0;
-    while (i < suffix.length && i < s.length && suffix[suffix.length - 1 - i] === s[s.length - 1 - i]) i++;
-    suffix = suffix.slice(suffix.length - i);
-  }
-  return suffix;
-}
-
-/**
  * Configures a MinIO server run as a child process on loopback (testcontainers style):
  *
  * ```ts
@@ -98,6 +64,7 @@ export class MinioServer {
   private rootPassword = randomBytes(18).toString('base64url');
   private region: string | undefined;
   private startupTimeoutMs = 30_000;
+  private preferredPort: { port: number; fallback: boolean } | undefined;
   private graceMs = 2_000;
   private extraEnv: Record<string, string> = {};
   private persistentDataDir: string | undefined;
@@ -138,6 +105,16 @@ export class MinioServer {
     return this;
   }
 
+  /**
+   * The S3 port to listen on (default: a free one). With `fallback`, a port that is taken is
+   * replaced by a free one (see {@link StartedMinio.port}); without, start() fails.
+   */
+  withPort(port: number, options: { fallback?: boolean } = {}): this {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`MinIO port must be 1-65535, not ${port}`);
+    this.preferredPort = { port, fallback: options.fallback ?? false };
+    return this;
+  }
+
   withStartupTimeout(ms: number): this {
     this.startupTimeoutMs = ms;
     return this;
@@ -170,7 +147,9 @@ export class MinioServer {
     // A free port can be taken between probing and MinIO binding it; retry with fresh ones.
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        return await this.startOnce();
+        // A preferred port is tried once; retries use free ones (when fallback is allowed).
+        const wanted = attempt === 0 || !this.preferredPort?.fallback ? this.preferredPort : undefined;
+        return await this.startOnce(wanted);
       } catch (err) {
         if (err instanceof MinioStartError && err.logTail.some((l) => /port is already in use/i.test(l))) {
           lastError = err;
@@ -182,8 +161,15 @@ export class MinioServer {
     throw lastError ?? new Error('unreachable');
   }
 
-  private async startOnce(): Promise<StartedMinio> {
-    const [port, consolePort] = await freePortPair();
+  private async startOnce(wanted: { port: number; fallback: boolean } | undefined): Promise<StartedMinio> {
+    let [port, consolePort] = await freePortPair();
+    if (wanted) {
+      if (await portIsFree(wanted.port)) port = wanted.port;
+      else if (!wanted.fallback) {
+        throw new MinioStartError(`MinIO cannot listen on ${HOST}:${wanted.port}: another program uses that port. Choose another, or let it pick a free one.`, []);
+      }
+      if (consolePort === port) consolePort = (await freePorts(1))[0]!;
+    }
     // One temp root per server: the data dir, and a certs dir (MinIO would otherwise create
     // ~/.minio/certs in the user's home). The whole root goes when the server stops.
     const root = await mkdtemp(join(tmpdir(), 'ase-minio-'));
@@ -223,10 +209,22 @@ export class MinioServer {
       graceMs: this.graceMs,
     };
     const started = Date.now();
-    const proc = new MinioProcess(config, this.logConsumer);
+    const proc = new Supervisor(config, { label: 'MinIO', keepLines: LOG_LINES_KEPT, ...(this.logConsumer ? { onLine: this.logConsumer } : {}) });
+    const healthUrl = `http://${HOST}:${port}/minio/health/cluster`;
     try {
       await proc.spawned();
-      await proc.waitReady(`http://${HOST}:${port}/minio/health/cluster`, this.startupTimeoutMs);
+      await proc.waitReady(
+        async () => {
+          const status = await httpStatus(healthUrl, 1_000);
+          if (status !== 200) return typeof status === 'number' ? `HTTP ${status}` : status;
+          // 200 from the port is not proof it is ours: another MinIO may hold a port we were
+          // told was free (ours then dies with "port already in use"). Ours says where it listens.
+          return proc.logTail(LOG_LINES_KEPT).some((l) => l.includes(`API: http://${HOST}:${port}`)) ? true : 'HTTP 200, but not (yet) from this MinIO';
+        },
+        this.startupTimeoutMs,
+        (last) => `not ready within ${this.startupTimeoutMs} ms: ${healthUrl} last answered ${last}` +
+          (last === 'HTTP 503' ? ' (503: object layer or IAM, including OpenID, not initialised)' : ''),
+      );
     } catch (err) {
       await proc.stop();
       await proc.drained();
@@ -273,7 +271,7 @@ interface StartedInfo {
 export class StartedMinio implements AsyncDisposable {
   /** @internal */
   constructor(
-    private readonly proc: MinioProcess,
+    private readonly proc: Supervisor,
     private readonly info: StartedInfo,
   ) {}
 
@@ -341,314 +339,7 @@ export class StartedMinio implements AsyncDisposable {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The child process pair (watchdog + MinIO) and the parent-side safety net
-
-/** How a MinIO ended. `requested`: stop() (or the parent's exit) asked it to. */
-export interface MinioExit {
-  code: number | null;
-  signal: string | null;
-  requested: boolean;
-}
-
-type WatchdogEvent =
-  | { type: 'spawned'; pid: number }
-  | { type: 'error'; message: string }
-  | { type: 'exit'; code: number | null; signal: string | null; stopping: boolean };
-
-class MinioProcess {
-  private readonly watchdog: ChildProcess;
-  private readonly lines: string[] = [];
-  private minioPid: number | undefined;
-  private spawnError: string | undefined;
-  private exitInfo: { code: number | null; signal: string | null } | undefined;
-  private readonly watchdogExited: Promise<void>;
-  /** Resolves once MinIO and its watchdog are gone, whatever the reason. */
-  readonly exited: Promise<MinioExit>;
-  private readonly outputClosed: Promise<void>;
-  private readonly events = new Set<() => void>();
-  private stopping: Promise<void> | undefined;
-
-  constructor(
-    private readonly config: WatchdogConfig,
-    private readonly onLine: ((line: string) => void) | undefined,
-  ) {
-    // A clean environment for the watchdog: NODE_OPTIONS from a test runner (loaders, inspector)
-    // has no business there. MinIO's environment travels inside the config.
-    const watchdogEnv: Record<string, string> = {};
-    if (process.env.PATH) watchdogEnv.PATH = process.env.PATH;
-    this.watchdog = spawn(process.execPath, ['-e', WATCHDOG_SOURCE], {
-      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-      env: watchdogEnv,
-      windowsHide: true,
-    });
-    this.watchdog.stdin?.on('error', () => {}); // EPIPE when the watchdog is already gone
-    // The config (with MinIO's environment and root password) goes over the pipe, not argv.
-    this.watchdog.stdin?.write(`${JSON.stringify(config)}\n`);
-    live.add(this);
-    installSafetyNet();
-    this.watchdogExited = new Promise((resolve) => {
-      this.watchdog.on('exit', () => {
-        live.delete(this);
-        removeSafetyNetIfIdle();
-        resolve();
-        this.notify();
-      });
-      this.watchdog.on('error', (err) => {
-        this.spawnError ??= `could not start the watchdog (${process.execPath}): ${err.message}`;
-        live.delete(this);
-        removeSafetyNetIfIdle();
-        resolve();
-        this.notify();
-      });
-    });
-    this.outputClosed = new Promise((resolve) => {
-      this.watchdog.on('close', () => resolve());
-      this.watchdog.on('error', () => resolve());
-    });
-    const collect = (stream: NodeJS.ReadableStream | null | undefined) => {
-      let partial = '';
-      stream?.on('data', (chunk: Buffer) => {
-        partial += chunk.toString();
-        const parts = partial.split(/\r?\n/);
-        partial = parts.pop() ?? '';
-        for (const line of parts) this.pushLine(line);
-      });
-      stream?.on('end', () => {
-        if (partial) this.pushLine(partial);
-        partial = '';
-      });
-    };
-    this.exited = this.watchdogExited.then(() => ({
-      code: this.exitInfo?.code ?? null,
-      signal: this.exitInfo?.signal ?? null,
-      requested: this.stopping !== undefined,
-    }));
-    collect(this.watchdog.stdout);
-    collect(this.watchdog.stderr);
-    const control = this.watchdog.stdio[3] as NodeJS.ReadableStream | null;
-    let buffered = '';
-    control?.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString();
-      const parts = buffered.split('\n');
-      buffered = parts.pop() ?? '';
-      for (const part of parts) {
-        if (!part.trim()) continue;
-        try {
-          this.onEvent(JSON.parse(part) as WatchdogEvent);
-        } catch {
-          /* not ours */
-        }
-      }
-    });
-  }
-
-  get pid(): number | undefined {
-    return this.minioPid;
-  }
-
-  get watchdogPid(): number {
-    return this.watchdog.pid ?? -1;
-  }
-
-  logTail(n: number): string[] {
-    return this.lines.slice(-n);
-  }
-
-  private pushLine(line: string): void {
-    const clean = line.replace(/\x1b\[[0-9;]*m/g, '');
-    if (!clean.trim()) return;
-    this.lines.push(clean);
-    if (this.lines.length > LOG_LINES_KEPT) this.lines.shift();
-    this.onLine?.(clean);
-  }
-
-  private onEvent(event: WatchdogEvent): void {
-    if (event.type === 'spawned') this.minioPid = event.pid;
-    else if (event.type === 'error') this.spawnError = event.message;
-    else if (event.type === 'exit') this.exitInfo = { code: event.code, signal: event.signal };
-    this.notify();
-  }
-
-  private notify(): void {
-    for (const listener of [...this.events]) listener();
-  }
-
-  private waitFor<T>(check: () => T | undefined, timeoutMs: number, onTimeout: () => Error): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const listener = () => {
-        let value: T | undefined;
-        try {
-          value = check();
-        } catch (err) {
-          cleanup();
-          reject(err as Error);
-          return;
-        }
-        if (value !== undefined) {
-          cleanup();
-          resolve(value);
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(onTimeout());
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.events.delete(listener);
-      };
-      this.events.add(listener);
-      listener();
-    });
-  }
-
-  /** Throws when MinIO (or the watchdog) is gone or never started. */
-  private assertRunning(): void {
-    if (this.spawnError) throw new Error(`could not spawn MinIO: ${this.spawnError}`);
-    if (this.exitInfo) {
-      const how = this.exitInfo.signal ? `signal ${this.exitInfo.signal}` : `code ${this.exitInfo.code}`;
-      throw new Error(`MinIO exited during start-up (${how})`);
-    }
-    if (this.watchdog.exitCode !== null || this.watchdog.signalCode !== null) {
-      throw new Error(`the watchdog exited (${this.watchdog.signalCode ?? this.watchdog.exitCode}) before MinIO was ready`);
-    }
-  }
-
-  spawned(): Promise<number> {
-    return this.waitFor(
-      () => {
-        this.assertRunning();
-        return this.minioPid;
-      },
-      10_000,
-      () => new Error('MinIO was not spawned within 10 s'),
-    );
-  }
-
-  async waitReady(healthUrl: string, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    let lastStatus = 'no answer yet';
-    for (;;) {
-      this.assertRunning();
-      const status = await httpStatus(healthUrl, 1_000);
-      if (status === 200) return;
-      lastStatus = typeof status === 'number' ? `HTTP ${status}` : status;
-      this.assertRunning();
-      if (Date.now() >= deadline) {
-        const hint = lastStatus === 'HTTP 503' ? ' (503: object layer or IAM, including OpenID, not initialised)' : '';
-        throw new Error(`not ready within ${timeoutMs} ms: ${healthUrl} last answered ${lastStatus}${hint}`);
-      }
-      // Polled every 20 ms (readiness is on every start's critical path); woken early if MinIO exits.
-      await this.waitFor(() => (this.exitInfo || this.spawnError ? true : undefined), 20, () => new Error('tick')).catch(() => {});
-    }
-  }
-
-  /** Waits (briefly) until everything MinIO wrote has been read, so a failure report is complete. */
-  async drained(): Promise<void> {
-    await Promise.race([this.outputClosed, deadline(1_000)]);
-  }
-
-  /** After start-up: don't let the pipes keep the parent's event loop alive. */
-  detachFromEventLoop(): void {
-    this.watchdog.unref();
-    for (const s of this.watchdog.stdio) (s as { unref?: () => void } | null)?.unref?.();
-  }
-
-  stop(): Promise<void> {
-    this.stopping ??= (async () => {
-      // While stopping, the watchdog must keep the event loop alive: the caller is awaiting this,
-      // and with every other handle already closed Node would otherwise exit mid-await, before
-      // the caller could set its exit code.
-      this.watchdog.ref();
-      // Closing the pipe is the stop signal: the watchdog stops MinIO's group and removes the data dir.
-      this.watchdog.stdin?.end();
-      const exited = await Promise.race([
-        this.watchdogExited.then(() => true),
-        deadline(this.config.graceMs + 3_000).then(() => false),
-      ]);
-      if (!exited) {
-        this.killNow();
-        const gone = await Promise.race([this.watchdogExited.then(() => true), deadline(2_000).then(() => false)]);
-        if (!gone) this.watchdog.kill('SIGKILL');
-      }
-      await this.watchdogExited;
-      // The watchdog reaps MinIO before it exits; make sure (e.g. if the watchdog was killed).
-      if (this.minioPid !== undefined) {
-        const until = Date.now() + 3_000;
-        while (isAlive(this.minioPid) && Date.now() < until) await sleep(50);
-        if (isAlive(this.minioPid)) killGroup(this.minioPid, 'SIGKILL');
-      }
-    })();
-    return this.stopping;
-  }
-
-  /**
-   * Synchronous last resort (process exit, fatal signals, a watchdog that does not answer):
-   * SIGKILL MinIO's group; SIGTERM the watchdog, which then reaps MinIO (no zombie waiting for
-   * init), removes the data dir and exits.
-   */
-  killNow(): void {
-    if (this.minioPid !== undefined) killGroup(this.minioPid, 'SIGKILL');
-    try {
-      this.watchdog.kill('SIGTERM');
-    } catch {
-      /* gone */
-    }
-    if (this.config.removeDir) {
-      try {
-        rmSync(this.config.removeDir, { recursive: true, force: true, maxRetries: 3 });
-      } catch {
-        /* best effort: the watchdog removes it too */
-      }
-    }
-  }
-}
-
-const live = new Set<MinioProcess>();
-const FATAL_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-let netInstalled = false;
-
-function killAllNow(): void {
-  for (const p of live) p.killNow();
-  live.clear();
-}
-
-function onFatalSignal(signal: NodeJS.Signals): void {
-  killAllNow();
-  removeSafetyNetIfIdle();
-  // If nobody else handles this signal, restore the default behaviour (terminate) by re-raising.
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-}
-
-function installSafetyNet(): void {
-  if (netInstalled) return;
-  netInstalled = true;
-  process.on('exit', killAllNow);
-  for (const s of FATAL_SIGNALS) process.on(s, onFatalSignal);
-}
-
-function removeSafetyNetIfIdle(): void {
-  if (!netInstalled || live.size > 0) return;
-  netInstalled = false;
-  process.removeListener('exit', killAllNow);
-  for (const s of FATAL_SIGNALS) process.removeListener(s, onFatalSignal);
-}
-
-// ---------------------------------------------------------------------------------------------
 // helpers
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      /* gone */
-    }
-  }
-}
-
 
 async function assertExecutable(path: string): Promise<void> {
   try {
@@ -662,6 +353,15 @@ async function assertExecutable(path: string): Promise<void> {
       [],
     );
   }
+}
+
+/** Whether `port` can be bound on 127.0.0.1 right now. */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, HOST, () => srv.close(() => resolve(true)));
+  });
 }
 
 /** Two ports the OS considers free on 127.0.0.1 right now (MinIO binds them a moment later). */
@@ -693,13 +393,4 @@ function httpStatus(url: string, timeoutMs: number): Promise<number | string> {
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
   });
-}
-
-/** A timeout for Promise.race: it must not keep the process alive once the race is decided. */
-function deadline(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms).unref());
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -1,7 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   caseLocation, countResults, displayUrl, finalLine, formatDuration, formatRequest, longObserved, relPath, scenarioContext,
   shortIdentities, truncateMiddle, verdict,
@@ -73,6 +73,7 @@ describe('resolveOutPath', () => {
   const target = { defaultName: 'junit.xml', extensions: ['.xml'] };
   it('puts the default name in a directory, uses a matching file as is, and the directory of another file', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'ase-out-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     expect(resolveOutPath(undefined, dir, target)).toBeUndefined();
     expect(resolveOutPath('reports/', dir, target)).toBe(path.join(dir, 'reports', 'junit.xml'));
     expect(resolveOutPath('reports', dir, target)).toBe(path.join(dir, 'reports', 'junit.xml'));

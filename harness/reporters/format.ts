@@ -50,6 +50,17 @@ export function finalLine(summary: Pick<RunSummary, 'scenarios'>): string {
   return `${c.passed} passed, ${c.failed} failed`;
 }
 
+/**
+ * For a run stopped early, one line saying so, e.g. `ABORTED: MinIO (pid 4711) died: killed by
+ * SIGKILL; 1804 cases did not run. These results are incomplete.` Undefined for a complete run.
+ */
+export function abortLine(summary: Pick<RunSummary, 'aborted'>): string | undefined {
+  const a = summary.aborted;
+  if (!a) return undefined;
+  const label = a.kind === 'infrastructure' ? 'ABORTED' : 'INTERRUPTED';
+  return `${label}: ${a.reason}; ${plural(a.notRun, 'case')} did not run. These results are incomplete.`;
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }

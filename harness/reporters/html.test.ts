@@ -1,7 +1,7 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { scenarioKey } from './format.js';
 import { HtmlReporter, renderHtml } from './html.js';
 import { SAMPLE_CWD, sampleRunSummary, sampleScenarioInfos } from './sample.js';
@@ -125,6 +125,7 @@ describe('html reporter', () => {
 
   it('writes report.html into the out directory', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'ase-html-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const paths = await new HtmlReporter({ out: dir, cwd: SAMPLE_CWD }).onRunEnd(sampleRunSummary());
     expect(paths).toEqual([path.join(dir, 'report.html')]);
     expect(await readFile(paths[0]!, 'utf8')).toContain('Storage access report');

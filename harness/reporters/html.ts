@@ -1,10 +1,10 @@
 import type { CaseResult, RunSummary, ScenarioResult } from '../results.js';
 import type { StorageOp } from '../scenario/types.js';
 import {
-  IDENTITY_ID, OPS, caseLocation, countResults, finalLine, formatDuration, formatRequest, longExpected, longObserved,
+  IDENTITY_ID, OPS, abortLine, caseLocation, countResults, finalLine, formatDuration, formatRequest, longExpected, longObserved,
   pathLabel, plural, relPath, scenarioContext, scenarioKey, shortIdentities, timingSplit, verdict, type ScenarioContext,
 } from './format.js';
-import { resolveOutPath, writeReportFile } from './output.js';
+import { removeStaleReport, resolveOutPath, writeReportFile } from './output.js';
 import type { Reporter, ReporterOptions, ScenarioActor, ScenarioStartInfo } from './types.js';
 
 export interface HtmlReporterOptions extends ReporterOptions {
@@ -29,6 +29,11 @@ export class HtmlReporter implements Reporter {
 
   onScenarioStart(info: ScenarioStartInfo): void {
     this.infos.set(scenarioKey(info), info);
+  }
+
+  /** The previous run's file goes first: a run that stops before writing must not leave it looking current. */
+  async onRunStart(): Promise<void> {
+    await removeStaleReport(resolveOutPath(this.options.out ?? 'ase-report.html', this.options.cwd ?? process.cwd(), { defaultName: 'report.html', extensions: ['.html', '.htm'] }));
   }
 
   async onRunEnd(summary: RunSummary): Promise<string[]> {
@@ -94,7 +99,8 @@ export function renderHtml(summary: RunSummary, opts: HtmlRenderOptions): string
   });
 
   const scenarioHtml = summary.scenarios.map((s, si) => renderScenario(s, si, contexts[si]!, opts.cwd, failureIds)).join('\n');
-  const ok = n.failed === 0;
+  const aborted = abortLine(summary);
+  const ok = n.failed === 0 && !aborted;
 
   return `<!doctype html>
 <html lang="en">
@@ -103,7 +109,7 @@ export function renderHtml(summary: RunSummary, opts: HtmlRenderOptions): string
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <meta name="generator" content="amplify-storage-emulator">
-<title>${esc(`${ok ? '✓' : '✗'} ${title} — ${finalLine(summary)}`)}</title>
+<title>${esc(`${aborted ? (summary.aborted?.kind === 'infrastructure' ? '⚠ ABORTED' : '⚠ INTERRUPTED') : ok ? '✓' : '✗'} ${title} — ${finalLine(summary)}`)}</title>
 <style>${CSS}</style>
 </head>
 <body>
@@ -112,8 +118,9 @@ export function renderHtml(summary: RunSummary, opts: HtmlRenderOptions): string
     <div class="eyebrow">amplify-storage-emulator · <code>ase test</code></div>
     <div class="head-row">
       <h1>${esc(title)}</h1>
-      ${statusPill(n)}
+      ${aborted ? `<span class="status fail" role="alert"><span aria-hidden="true">⚠</span> ${esc(summary.aborted?.kind === 'infrastructure' ? 'Aborted' : 'Interrupted')}: incomplete</span>` : statusPill(n)}
     </div>
+    ${aborted ? `<p class="aborted" role="alert">${esc(aborted)}</p>` : ''}
     <p class="meta">Started ${esc(formatStart(summary.startedAt))} · ran for ${esc(formatDuration(summary.durationMs))} · ${esc(plural(n.scenarios, 'scenario'))} · ${esc(plural(n.cases, 'case'))}</p>
     <div class="stats">
       ${stat('Passed', n.passed, n.passed > 0 ? 'pass' : '')}
@@ -129,6 +136,7 @@ ${renderOverview(summary, contexts, opts.cwd)}
 ${renderFailures(summary, failures, opts.cwd)}
 ${scenarioHtml}
 <footer class="foot">
+  ${aborted ? `<p class="final"><code>${esc(aborted)}</code></p>` : ''}
   <p class="final"><code>${esc(finalLine(summary))}</code></p>
 </footer>
 </main>
@@ -431,6 +439,7 @@ h3{font-size:14px;font-weight:600;margin:0}
 .status.fail{color:var(--red);background:var(--red-bg);border-color:var(--red-br)}
 a.status:hover{text-decoration:none;filter:brightness(.97)}
 .status.none{color:var(--muted);background:var(--chip);border-color:var(--border)}
+.aborted{margin:12px 0 0;padding:10px 14px;border:1px solid var(--red-br);border-radius:8px;background:var(--red-bg);color:var(--red);font-weight:600}
 .stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:12px;margin-top:18px}
 .stat{border:1px solid var(--border);border-radius:8px;padding:10px 14px;background:var(--card);position:relative;overflow:hidden}
 .stat::before{content:"";position:absolute;left:0;top:0;bottom:0;width:3px;background:var(--border)}

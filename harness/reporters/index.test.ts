@@ -1,8 +1,8 @@
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import {
   createReporter, createReporters, HtmlReporter, JunitReporter, multiplexReporters, PrettyReporter, reporterNames,
   UnknownReporterError, type Reporter,
@@ -52,6 +52,7 @@ describe('createReporters', () => {
 
   it('accepts names, [name, options] and reporter objects; options override the defaults', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'ase-reporters-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const custom: Reporter = { name: 'custom' };
     const m = createReporters(['junit', ['html', { out: 'site/index.html' }], custom], { out: 'reports/', cwd: dir });
     expect(m.reporters[0]).toBeInstanceOf(JunitReporter);
@@ -114,6 +115,7 @@ describe('multiplexer', () => {
 
   it('ends the file writers first, then tells the console which files they wrote, so its last line stays last', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'ase-mux-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const out = new Sink();
     const m = createReporters(['pretty', 'junit', 'json', 'html', 'markdown'], { out: `${dir}/reports/`, cwd: dir, stream: out, color: false });
     const written = await replay(m);

@@ -1,8 +1,8 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RunSummary } from '../results.js';
 import { JsonReporter, renderJson } from './json.js';
 import { sampleRunSummary } from './sample.js';
@@ -44,6 +44,7 @@ describe('json reporter', () => {
 
   it('writes to the out file, or to the stream without one', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'ase-json-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const file = path.join(dir, 'out', 'run.json');
     expect(await new JsonReporter({ out: file }).onRunEnd(sampleRunSummary())).toEqual([file]);
     expect(JSON.parse(await readFile(file, 'utf8')).passed).toBe(21);

@@ -1,5 +1,5 @@
 import type { CaseResult, RunSummary, ScenarioResult } from '../results.js';
-import { resolveOutPath, writeReportFile, writeToStream } from './output.js';
+import { removeStaleReport, resolveOutPath, writeReportFile, writeToStream } from './output.js';
 import type { Reporter, ReporterOptions } from './types.js';
 
 export type JsonReporterOptions = ReporterOptions;
@@ -17,6 +17,11 @@ export class JsonReporter implements Reporter {
     this.options = options;
   }
 
+  /** The previous run's file goes first: a run that stops before writing must not leave it looking current. */
+  async onRunStart(): Promise<void> {
+    await removeStaleReport(resolveOutPath(this.options.out, this.options.cwd ?? process.cwd(), { defaultName: 'results.json', extensions: ['.json'] }));
+  }
+
   async onRunEnd(summary: RunSummary): Promise<string[]> {
     const text = renderJson(summary);
     const file = resolveOutPath(this.options.out, this.options.cwd ?? process.cwd(), {
@@ -31,7 +36,7 @@ export class JsonReporter implements Reporter {
   }
 }
 
-const RUN_KEYS = ['startedAt', 'durationMs', 'passed', 'failed', 'errored', 'shard', 'shards', 'scenarios'] as const;
+const RUN_KEYS = ['aborted', 'startedAt', 'durationMs', 'passed', 'failed', 'errored', 'shard', 'shards', 'scenarios'] as const;
 const SCENARIO_KEYS = ['name', 'file', 'durationMs', 'timing', 'error', 'warnings', 'actors', 'defaultBucket', 'cases'] as const;
 const CASE_KEYS = [
   'scenario', 'file', 'line', 'index', 'title', 'status', 'actor', 'op', 'bucket', 'from', 'path',

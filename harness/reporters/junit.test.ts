@@ -1,7 +1,7 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { JunitReporter, renderJunit } from './junit.js';
 import { SAMPLE_CWD, sampleRunSummary } from './sample.js';
 
@@ -100,6 +100,7 @@ describe('junit reporter', () => {
 
   it('writes junit.xml into an out directory and returns its path', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'ase-junit-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const paths = await new JunitReporter({ out: `${dir}/reports/`, cwd: SAMPLE_CWD }).onRunEnd(sampleRunSummary());
     expect(paths).toEqual([path.join(dir, 'reports', 'junit.xml')]);
     expect(parseXml(await readFile(paths[0]!, 'utf8')).name).toBe('testsuites');

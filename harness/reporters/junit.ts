@@ -1,9 +1,9 @@
 import type { CaseResult, RunSummary, ScenarioResult } from '../results.js';
 import {
-  actorLabel, caseLocation, countResults, formatRequest, longExpected, longObserved, oneLine, pathLabel,
+  abortLine, actorLabel, caseLocation, countResults, formatRequest, longExpected, longObserved, oneLine, pathLabel,
   relPath, scenarioContext, scenarioKey, type ScenarioContext,
 } from './format.js';
-import { resolveOutPath, writeReportFile, writeToStream } from './output.js';
+import { removeStaleReport, resolveOutPath, writeReportFile, writeToStream } from './output.js';
 import type { Reporter, ReporterOptions, ScenarioStartInfo } from './types.js';
 
 export type JunitReporterOptions = ReporterOptions;
@@ -28,6 +28,11 @@ export class JunitReporter implements Reporter {
     this.infos.set(scenarioKey(info), info);
   }
 
+  /** The previous run's file goes first: a run that stops before writing must not leave it looking current. */
+  async onRunStart(): Promise<void> {
+    await removeStaleReport(resolveOutPath(this.options.out, this.options.cwd ?? process.cwd(), { defaultName: 'junit.xml', extensions: ['.xml'] }));
+  }
+
   async onRunEnd(summary: RunSummary): Promise<string[]> {
     const cwd = this.options.cwd ?? process.cwd();
     const xml = renderJunit(summary, { cwd, infos: this.infos });
@@ -47,19 +52,31 @@ export interface JunitRenderOptions {
 
 export function renderJunit(summary: RunSummary, opts: JunitRenderOptions): string {
   const totals = countResults(summary);
+  const aborted = abortLine(summary);
   const lines: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   lines.push(
     `<testsuites${attrs({
       name: 'ase test',
-      tests: totals.cases + totals.setupErrors,
+      tests: totals.cases + totals.setupErrors + (aborted ? 1 : 0),
       failures: totals.failedCases,
-      errors: totals.setupErrors,
+      errors: totals.setupErrors + (aborted ? 1 : 0),
       skipped: 0,
       time: seconds(summary.durationMs),
       timestamp: xmlTimestamp(summary.startedAt),
     })}>`,
   );
   for (const s of summary.scenarios) lines.push(...renderSuite(s, summary, opts));
+  if (aborted) {
+    // CI dashboards show errors, not attributes: the abort is one errored test of its own.
+    const kind = summary.aborted?.kind === 'infrastructure' ? 'aborted' : 'interrupted';
+    lines.push(
+      `  <testsuite${attrs({ name: `ase test (${kind})`, tests: 1, failures: 0, errors: 1, skipped: 0, time: 0 })}>`,
+      `    <testcase${attrs({ name: `the run was ${kind}`, classname: 'ase', time: 0 })}>`,
+      `      <error${attrs({ message: aborted, type: kind })}/>`,
+      '    </testcase>',
+      '  </testsuite>',
+    );
+  }
   lines.push('</testsuites>');
   return `${lines.join('\n')}\n`;
 }

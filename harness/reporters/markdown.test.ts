@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { CaseResult } from '../results.js';
 import { scenarioKey } from './format.js';
 import { code, MarkdownReporter, renderMarkdown, text } from './markdown.js';
@@ -72,6 +72,7 @@ describe('markdown reporter', () => {
 
   it('appends to $GITHUB_STEP_SUMMARY when there is no out, else writes to the stream', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'ase-md-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
     const summaryFile = path.join(dir, 'step_summary');
     await writeFile(summaryFile, 'earlier step\n');
     const paths = await new MarkdownReporter({ cwd: SAMPLE_CWD, env: { GITHUB_STEP_SUMMARY: summaryFile } }).onRunEnd(sampleRunSummary());

@@ -1,9 +1,9 @@
 import type { CaseResult, RunSummary, ScenarioResult } from '../results.js';
 import {
-  actorLabel, caseLocation, countResults, finalLine, formatDuration, formatRequest, longExpected, longObserved,
+  abortLine, actorLabel, caseLocation, countResults, finalLine, formatDuration, formatRequest, longExpected, longObserved,
   pathLabel, plural, relPath, scenarioContext, scenarioKey, shortIdentities, tableOutcomes, timingSplit, type ScenarioContext,
 } from './format.js';
-import { resolveOutPath, writeReportFile, writeToStream } from './output.js';
+import { removeStaleReport, resolveOutPath, writeReportFile, writeToStream } from './output.js';
 import type { Reporter, ReporterOptions, ScenarioStartInfo } from './types.js';
 
 export interface MarkdownReporterOptions extends ReporterOptions {
@@ -34,6 +34,11 @@ export class MarkdownReporter implements Reporter {
 
   onScenarioStart(info: ScenarioStartInfo): void {
     this.infos.set(scenarioKey(info), info);
+  }
+
+  /** The previous run's file goes first: a run that stops before writing must not leave it looking current. */
+  async onRunStart(): Promise<void> {
+    await removeStaleReport(resolveOutPath(this.options.out, this.options.cwd ?? process.cwd(), { defaultName: 'summary.md', extensions: ['.md', '.markdown'] }));
   }
 
   async onRunEnd(summary: RunSummary): Promise<string[]> {
@@ -103,7 +108,9 @@ function renderHead(summary: RunSummary, opts: MarkdownRenderOptions): string[] 
   const n = countResults(summary);
   const ok = n.failed === 0;
   const out: string[] = [];
-  out.push(`## ${ok ? '✅' : '❌'} Storage access contract: ${finalLine(summary)}`, '');
+  const aborted = abortLine(summary);
+  out.push(`## ${aborted ? '⚠️' : ok ? '✅' : '❌'} Storage access contract${aborted ? (summary.aborted?.kind === 'infrastructure' ? ' (ABORTED)' : ' (INTERRUPTED)') : ''}: ${finalLine(summary)}`, '');
+  if (aborted) out.push(`> **${text(aborted)}**`, '');
   const facts = [
     plural(n.scenarios, 'scenario'),
     plural(n.cases, 'case'),

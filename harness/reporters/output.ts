@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface OutTarget {
@@ -47,4 +47,13 @@ export function writeToStream(stream: NodeJS.WritableStream, content: string): P
   return new Promise((resolve, reject) => {
     stream.write(content, (err?: Error | null) => (err ? reject(err) : resolve()));
   });
+}
+
+/**
+ * Removes the report a reporter is about to write, at the start of a run: a run that never gets
+ * to write its own (killed, or stopped by a second Ctrl-C) must not leave the previous run's
+ * report looking like its result.
+ */
+export async function removeStaleReport(file: string | undefined): Promise<void> {
+  if (file !== undefined) await rm(file, { force: true });
 }

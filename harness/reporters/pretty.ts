@@ -1,6 +1,6 @@
 import type { CaseResult, RunSummary, ScenarioResult } from '../results.js';
 import {
-  actorLabel, caseLocation, countResults, createColors, displayWidth, finalLine, formatDuration, formatRequest,
+  abortLine, actorLabel, caseLocation, countResults, createColors, displayWidth, finalLine, formatDuration, formatRequest,
   isCI, longExpected, longObserved, timingSplit, pathLabel, plural, relPath, scenarioContext, scenarioKey, shortIdentities,
   shouldUseColor, tableOutcomes, stripAnsi, truncateMiddle, type Colors, type ScenarioContext, type TtyLike,
 } from './format.js';
@@ -199,6 +199,8 @@ export function renderPretty(summary: RunSummary, opts: PrettyRenderOptions): st
   const files = (opts.files ?? []).map((f) => relPath(f, opts.cwd));
   if (files.length > 0) line += ` · reports: ${files.map(safe).join(', ')}`;
   out.push('', c.dim(line));
+  const aborted = abortLine(summary);
+  if (aborted) out.push(c.red(c.bold(aborted)));
   // Plain, uncoloured: scripts and people grep for it.
   out.push(finalLine(summary));
   return `${out.join('\n')}\n`;

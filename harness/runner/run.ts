@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { Stack } from '../../emulator/stack.js';
 import { deriveCases } from '../derive/index.js';
 import type { Reporter } from '../reporters/types.js';
-import type { RunShard, RunSummary, ScenarioResult } from '../results.js';
+import type { CaseResult, RunAbort, RunShard, RunSummary, ScenarioResult } from '../results.js';
 import type { Scenario, ScenarioCase, ScenarioObject } from '../scenario/types.js';
 import { inProcessClient, runScenario, type ClientHalf, type ScenarioPlan } from './run-scenario.js';
 import { ClientWorkerPool, clientWorkersAvailable } from './client-workers.js';
@@ -37,7 +37,16 @@ export interface RunOptions {
    * at least `concurrency` of them. Without it, a run starts its own when `threads` says so.
    */
   clients?: ClientWorkerPool;
+  /**
+   * Stops the run early. Abort with a {@link RunStop} as the reason: the run then resolves at once
+   * (without waiting for cases in flight) with what had finished, `aborted` set, and the reporters'
+   * onRunEnd called with that partial summary.
+   */
+  signal?: AbortSignal;
 }
+
+/** What an abort's reason carries (anything else is reported as an interruption). */
+export type RunStop = Omit<RunAbort, 'notRun'>;
 
 export function caseFilter(filter: string | undefined): (text: string) => boolean {
   if (!filter) return () => true;
@@ -140,6 +149,13 @@ async function runPlans(
   signIn?: SignInService,
 ): Promise<RunSummary> {
   const results: ScenarioResult[] = new Array(plans.length);
+  // Cases of scenarios still running, so an aborted run still reports what ran.
+  const partial = new Map<number, { plan: ScenarioPlan; cases: CaseResult[] }>();
+  const signal = options.signal;
+  // After an abort nothing more reaches the reporters: their onRunEnd has had the final word.
+  let closed = false;
+  const onAbort = () => wake();
+  signal?.addEventListener('abort', onAbort);
   const busyBuckets = new Set<string>();
   const runId = randomBytes(2).toString('hex');
   const pending = plans.map((plan, index) => ({ plan, index }));
@@ -147,7 +163,7 @@ async function runPlans(
   let wake: () => void = () => {};
 
   const bucketsOf = (p: ScenarioPlan) => p.scenario.buckets.map((b) => b.bucketName);
-  while (pending.length > 0 || running.size > 0) {
+  while ((pending.length > 0 || running.size > 0) && !signal?.aborted) {
     const nextIndex = running.size < concurrency
       ? pending.findIndex(({ plan }) => bucketsOf(plan).every((b) => !busyBuckets.has(b)))
       : -1;
@@ -161,6 +177,7 @@ async function runPlans(
     const task = (async () => {
       const actors = [{ name: 'guest', groups: [] }, ...plan.users.map((u) => ({ name: u.name, groups: [...u.groups] }))];
       const defaultBucket = plan.scenario.buckets.find((b) => b.default)?.name ?? plan.scenario.buckets[0]?.name;
+      partial.set(index, { plan, cases: [] });
       await reporter.onScenarioStart?.({
         name: plan.scenario.name,
         file: plan.scenario.file,
@@ -170,9 +187,16 @@ async function runPlans(
       });
       const { client, release } = acquireClient();
       try {
-        results[index] = await runScenario(plan, options.stack, `r${runId}s${index}`, {
-          onCaseResult: (r) => reporter.onCaseResult?.(r),
+        const result = await runScenario(plan, options.stack, `r${runId}s${index}`, {
+          onCaseResult: async (r) => {
+            if (closed) return;
+            partial.get(index)?.cases.push(r);
+            await reporter.onCaseResult?.(r);
+          },
         }, client, signIn);
+        if (closed) return;
+        results[index] = result;
+        partial.delete(index);
       } finally {
         release();
       }
@@ -187,10 +211,33 @@ async function runPlans(
     running.add(task);
   }
 
+  signal?.removeEventListener('abort', onAbort);
+  closed = true;
+  let aborted: RunAbort | undefined;
+  if (signal?.aborted) {
+    // Scenarios cut short keep the cases they ran; a scenario never started is left out.
+    for (const [index, { plan, cases }] of partial) {
+      const actors = [{ name: 'guest', groups: [] }, ...plan.users.map((u) => ({ name: u.name, groups: [...u.groups] }))];
+      const defaultBucket = plan.scenario.buckets.find((b) => b.default)?.name ?? plan.scenario.buckets[0]?.name;
+      results[index] = {
+        name: plan.scenario.name, file: plan.scenario.file, cases, durationMs: performance.now() - started, warnings: [...plan.notes],
+        actors, ...(defaultBucket !== undefined ? { defaultBucket } : {}),
+      };
+    }
+    const planned = plans.reduce((n, p) => n + p.cases.length, 0);
+    const ran = results.filter(Boolean).reduce((n, s) => n + s.cases.length, 0);
+    const stop = signal.reason as Partial<RunStop> | undefined;
+    aborted = {
+      kind: stop?.kind === 'infrastructure' ? 'infrastructure' : 'interrupted',
+      reason: typeof stop?.reason === 'string' ? stop.reason : 'the run was interrupted',
+      notRun: planned - ran,
+    };
+  }
   const all = results.filter(Boolean);
   const cases = all.flatMap((s) => s.cases);
   const errored = all.filter((s) => s.error !== undefined).length;
   const summary: RunSummary = {
+    ...(aborted ? { aborted } : {}),
     scenarios: all,
     passed: cases.filter((c) => c.status === 'pass').length,
     failed: cases.filter((c) => c.status === 'fail').length + errored,

@@ -4,7 +4,7 @@
  * files it references, and normalise it into a {@link Scenario}. Every problem is collected
  * and thrown at once as a {@link ScenarioError} whose issues carry file, line and column.
  */
-import { readFile } from 'node:fs/promises';
+import { readUserTextFile, UserFileError } from '../../emulator/user-file.js';
 import { dirname, resolve } from 'node:path';
 import { DEFAULT_PASSWORD_POLICY, passwordPolicyViolation } from '../../emulator/cognito-idp/password-policy.js';
 import type { IamPolicyDocument, PathsMap } from '../../emulator/policy/types.js';
@@ -21,7 +21,8 @@ import { amplifyPathRules } from './paths-check.js';
 import type { PathsValidator } from './paths-check.js';
 import { generatePassword } from './password.js';
 import { findPlaceholders } from './placeholders.js';
-import { checkPolicyDocumentSchema, checkScenarioSchema, describePath } from './schema-check.js';
+import { unsupportedKeyMessage, unsupportedKeyProblem } from './object-keys.js';
+import { checkPolicyDocumentSchema, checkScenarioSchema, describePath, SCENARIO_SCHEMA } from './schema-check.js';
 import { closest } from './suggest.js';
 import type {
   Expectation,
@@ -73,7 +74,8 @@ export async function loadScenarioFile(file: string, options: LoadOptions = {}):
   const abs = resolve(file);
   let text: string;
   try {
-    text = await readFile(abs, 'utf8');
+    // Refuses FIFOs, devices, files over the size limit and binary content before parsing.
+    text = await readUserTextFile(abs, { kind: 'scenario file', label: 'the file' });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const message =
@@ -81,7 +83,9 @@ export async function loadScenarioFile(file: string, options: LoadOptions = {}):
         ? 'the scenario file does not exist; check the path'
         : code === 'EISDIR'
           ? 'this is a directory, not a scenario file; give the path of a .yaml file'
-          : `cannot read the scenario file (${code ?? String(error)}); check the path and its permissions`;
+          : error instanceof UserFileError
+            ? error.message.replace(/^the file/, 'this')
+            : `cannot read the scenario file (${code ?? String(error)}); check the path and its permissions`;
     throw new ScenarioError([{ file: abs, line: 0, column: 0, message }]);
   }
   return loadScenarioText(text, abs, options);
@@ -112,6 +116,17 @@ export async function loadScenarioText(text: string, file: string, options: Load
         message: 'the file is empty; a scenario needs at least `version: 1`, `name`, `buckets` (or `outputs`) and `cases` (or `derive: true`)',
       },
     ]);
+  }
+  if (typeof data === 'object' && !Array.isArray(data)) {
+    // Not a scenario at all (some other file named by mistake): one line, none of its content.
+    const keys = Object.keys(data as object);
+    const known = Object.keys((SCENARIO_SCHEMA['properties'] as object | undefined) ?? {});
+    if (keys.length > 0 && !keys.some((k) => known.includes(k))) {
+      throw new ScenarioError([{
+        file: abs, line: 1, column: 1,
+        message: `this is not a scenario file: none of its ${keys.length === 1 ? 'top-level key is' : `${keys.length} top-level keys is`} a scenario key (version, name, buckets, cases, ...); check the path`,
+      }]);
+    }
   }
   const loader = new Loader(abs, source, options);
   return loader.load(data);
@@ -241,7 +256,7 @@ class Loader {
     const abs = resolve(this.dir, ref);
     let text: string;
     try {
-      text = (await readFile(abs, 'utf8')).replace(/^\uFEFF/, '');
+      text = await readUserTextFile(abs, { kind: `${kind} file`, label: `${kind} file ${ref}` });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       this.report(
@@ -250,7 +265,9 @@ class Loader {
           ? `${kind} file ${ref} does not exist (looked for ${abs}); paths are relative to the scenario file`
           : code === 'EISDIR'
             ? `${kind} file ${ref} is a directory; give the path of a JSON file`
-            : `cannot read ${kind} file ${ref} (${code ?? String(error)}); check the path and its permissions`,
+            : error instanceof UserFileError
+              ? error.message
+              : `cannot read ${kind} file ${ref} (${code ?? String(error)}); check the path and its permissions`,
       );
       return undefined;
     }
@@ -537,7 +554,11 @@ class Loader {
       const object = dict(entry);
       if (!object) return;
       this.checkBucketRef(['objects', i, 'bucket'], object['bucket'], buckets);
-      if (typeof object['path'] === 'string') this.checkPlaceholders(['objects', i, 'path'], object['path'], users, false);
+      if (typeof object['path'] === 'string') {
+        this.checkPlaceholders(['objects', i, 'path'], object['path'], users, false);
+        const problem = unsupportedKeyProblem(object['path']);
+        if (problem) this.report(['objects', i, 'path'], unsupportedKeyMessage('path', problem));
+      }
     });
   }
 
@@ -557,7 +578,11 @@ class Loader {
       }
       this.checkBucketRef(['cases', i, 'bucket'], c['bucket'], buckets);
       for (const field of ['path', 'from'] as const) {
-        if (typeof c[field] === 'string') this.checkPlaceholders(['cases', i, field], c[field], users, true);
+        const key = c[field];
+        if (typeof key !== 'string') continue;
+        this.checkPlaceholders(['cases', i, field], key, users, true);
+        const problem = unsupportedKeyProblem(key, { prefix: field === 'path' && c['op'] === 'list' });
+        if (problem) this.report(['cases', i, field], unsupportedKeyMessage(field, problem));
       }
       const expect = dict(c['expect']);
       for (const field of ['keys', 'contains'] as const) {
@@ -741,7 +766,10 @@ function jsonSyntaxDetail(message: string, text: string): { detail: string; offs
     return { detail: lowerFirst(message.slice(0, position.index)), offset: Number(position[1]) };
   }
   if (/Unexpected end of JSON input/.test(message)) return { detail: 'the file ends too early', offset: text.length };
-  const detail = lowerFirst(message.replace(/, (\.\.\.)?".*" is not valid JSON$/s, '').replace(/ is not valid JSON$/, ''));
+  // V8 quotes the start of the text (`Unexpected token 'r', "root:x:0:0"... is not valid JSON`):
+  // keep neither the quote nor a letter or digit (JSON punctuation, like a `]` after a trailing
+  // comma, says what is wrong); the line and column locate the mistake.
+  const detail = lowerFirst(message.replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, '').replace(/ is not valid JSON$/, '').replace(/^Unexpected token '([^'\]\[{}:,"])'$/s, 'Unexpected character'));
   const offset = jsonErrorOffset(text);
   return offset === undefined ? { detail } : { detail, offset };
 }

@@ -215,7 +215,11 @@ function subject(path: Segment[]): string {
 /** How a value reads in a message. */
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'empty';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'string') {
+    // Short values locate a typo; a long or multi-line one is more likely a file that is not a
+    // scenario (e.g. /etc/shadow read as one YAML string): its content is not echoed.
+    return value.length <= 40 && !/[\r\n]/.test(value) ? `the string ${JSON.stringify(value)}` : `a string of ${value.length} characters`;
+  }
   if (typeof value === 'number') return `the number ${value}`;
   if (typeof value === 'boolean') return `\`${value}\``;
   if (Array.isArray(value)) return 'a list';
@@ -367,8 +371,11 @@ function describeError(error: ErrorObject, path: Segment[], data: unknown, rootW
         (k) => k !== '$schema',
       );
       const guess = closest(key, properties);
+      // A short key locates a typo; a long one is more likely content of a file that is not a
+      // scenario (e.g. a line of /etc/shadow): not echoed.
+      const shown = key.length <= 40 && !/[\r\n]/.test(key) ? `\`${key}\`` : `of ${key.length} characters`;
       return at(
-        `unknown key \`${key}\` ${where(path, rootWhere)}; expected one of ${properties.join(', ')}${guess ? ` (did you mean \`${guess}\`?)` : ''}`,
+        `unknown key ${shown} ${where(path, rootWhere)}; expected one of ${properties.join(', ')}${guess ? ` (did you mean \`${guess}\`?)` : ''}`,
         'key',
         [...path, key],
       );

@@ -175,7 +175,9 @@ function errorOffset(error: YAMLError, text: string): number {
 }
 
 function syntaxMessage(error: YAMLError, text: string): string {
-  const raw = error.message.replace(/\s+/g, ' ').trim();
+  // The parser quotes the token it stopped at (`unexpected scalar token in YAML stream: "…"`):
+  // dropped, the line and column locate it without echoing the file.
+  const raw = error.message.replace(/\s+/g, ' ').trim().replace(/: "[^"]*"$/, '');
   switch (error.code) {
     case 'DUPLICATE_KEY': {
       const key = /^\s*(?:-\s+)?("[^"]*"|'[^']*'|[^:#\n]*?)\s*:/.exec(text.slice(error.pos[0]))?.[1];

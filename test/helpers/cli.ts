@@ -45,7 +45,8 @@ export async function runCli(args: string[], options: { cwd?: string; timeoutMs?
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const timeout = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+  // Only a hang is killed: a loaded machine may take minutes (vitest's own timeout is 180 s).
+  const timeout = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 170_000);
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (c, s) => resolve([c, s]));

@@ -39,9 +39,9 @@ describe('ase test: a filter that matches no case', () => {
 });
 
 describe('ase test: MinIO that cannot start', () => {
-  it("says so with MinIO's own last log lines, exits 1, and shows no stack trace", async () => {
+  it("says so with MinIO's own last log lines, exits 3 (the stack broke, not a policy), and shows no stack trace", async () => {
     const run = await cli.get('minio-fails');
-    expect(run.code, describeRun(run)).toBe(1);
+    expect(run.code, describeRun(run)).toBe(3);
     expect(run.stderr).toContain('ase test: MinIO');
     expect(run.stderr).toContain('FATAL Unable to use the drive /data: drive not found');
     expect(run.stderr).not.toMatch(/^\s+at /m);

@@ -45,7 +45,7 @@ async function withUp(file: string, body: (up: RunningUp) => Promise<void>): Pro
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   try {
     // A stack start takes 3 s alone and 20 s on a machine running six other suites.
-    await expect.poll(() => stdout, { timeout: 90_000, interval: 100 }).toContain('Press Ctrl-C to stop.');
+    await expect.poll(() => stdout, { timeout: 120_000, interval: 100 }).toContain('Press Ctrl-C to stop.');
     const ports = /emulatorPort: (\d+), s3Port: (\d+)/.exec(stdout);
     expect(ports, stdout).not.toBeNull();
     await body({
@@ -92,7 +92,7 @@ it('starts the stack, writes a working amplify_outputs.json, and stops cleanly o
     expect(stopped.stderr).toContain('Stopping');
     expect(stopped.minioLeft).toEqual([]);
   });
-}, 150_000);
+});
 
 it('starts from a declarative stack config (JSON) with its own IDs and passwords', async () => {
   await withUp(fixture('harness/up-stack.json'), async (up) => {
@@ -109,7 +109,7 @@ it('starts from a declarative stack config (JSON) with its own IDs and passwords
     expect(stopped.code, stopped.stderr).toBe(0);
     expect(stopped.minioLeft).toEqual([]);
   });
-}, 150_000);
+});
 
 it('prints the admin credentials, writes them 0600, and only they sign admin calls', async () => {
   await withUp(fixture('harness/up-stack.json'), async (up) => {
@@ -135,7 +135,7 @@ it('prints the admin credentials, writes them 0600, and only they sign admin cal
     }
     expect((await up.interrupt()).code).toBe(0);
   });
-}, 150_000);
+});
 
 it('refuses a stack config it cannot use, naming each field to fix, without starting anything', async () => {
   const result = spawnSync(process.execPath, [CLI, 'up', fixture('harness/up-stack-bad.json')], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });

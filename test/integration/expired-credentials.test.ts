@@ -1,3 +1,4 @@
+import { fetchAuthSession } from 'aws-amplify/auth';
 import { downloadData, getProperties } from 'aws-amplify/storage';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AppConfig } from '../../emulator/config.js';
@@ -5,7 +6,7 @@ import { Stack } from '../../emulator/stack.js';
 import { installNodeTransport, type InstalledTransport } from '../../emulator/transport/node.js';
 import { Actor } from '../../harness/runner/actor.js';
 
-// Credentials live 2 s here; Cognito's live an hour. The client keeps using cached credentials
+// Credentials live 5 s here; Cognito's live an hour. The client keeps using cached credentials
 // (it refreshes on its own 50-minute clock), so its next request reaches S3 with an expired session.
 let stack: Stack;
 let transport: InstalledTransport;
@@ -22,7 +23,7 @@ const app: AppConfig = {
 };
 
 beforeAll(async () => {
-  stack = await Stack.start({ credentialsTtlSeconds: 2 });
+  stack = await Stack.start({ credentialsTtlSeconds: 5 });
   transport = installNodeTransport(stack.transportTargets);
 });
 afterAll(async () => {
@@ -37,7 +38,10 @@ it('answers a request made with expired credentials as AWS does: ExpiredToken, n
   const first = await downloadData(guest.context, { path: 'hello.txt' }).result;
   expect(await first.body.text()).toBe('hi');
 
-  await new Promise((r) => setTimeout(r, 3_000));
+  // Wait for the session's own expiry (not a fixed time: the machine may be slow), then a second.
+  const { credentials } = await fetchAuthSession(guest.context);
+  const expiresIn = (credentials?.expiration?.getTime() ?? Date.now()) - Date.now();
+  await new Promise((r) => setTimeout(r, Math.max(0, expiresIn) + 1_000));
   const error = await downloadData(guest.context, { path: 'hello.txt' }).result.catch((e: Error) => e);
   expect(error).toBeInstanceOf(Error);
   expect((error as Error).name).toBe('ExpiredToken');
@@ -45,4 +49,4 @@ it('answers a request made with expired credentials as AWS does: ExpiredToken, n
   const head = await getProperties(guest.context, { path: 'hello.txt' }).catch((e: Error) => e);
   expect(head).toBeInstanceOf(Error);
   expect((head as { metadata?: { httpStatusCode?: number } }).metadata?.httpStatusCode).toBe(400);
-}, 20_000);
+});

@@ -61,7 +61,7 @@ beforeAll(async () => {
   });
   report = JSON.parse(readFileSync(outputFile, 'utf8')) as VitestJson;
   minioLeft = await minioLeftUnder(tmp);
-}, 90_000);
+});
 
 afterAll(() => {
   if (tmp && minioLeft?.length === 0) rmSync(tmp, { recursive: true, force: true });
