@@ -157,6 +157,9 @@ export async function runUp(args: string[]): Promise<number> {
       emulator: stack.endpoints.emulator, s3: stack.endpoints.s3, emulatorPort: stack.emulatorPort, s3Port: stack.minio.port,
       region, outputs: outputsFile, pid: process.pid, startedAt: new Date().toISOString(),
     });
+    if (ports.portFallback && (stack.emulatorPort !== ports.port || stack.minio.port !== ports.s3Port)) {
+      process.stdout.write(`Ports ${ports.port}/${ports.s3Port} were taken (another ase up?); using ${stack.emulatorPort}/${stack.minio.port}. endpoints.json always has the ports in use.\n`);
+    }
     process.stdout.write(`State (endpoints.json, passwords, sign-up codes): ${path.relative(process.cwd(), stateDir) || stateDir}\nPress Ctrl-C to stop.\n`);
   } catch (e) {
     await stop();
