@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { registerAwsCors } from './aws/cors.js';
 import { addTextParsers, handleJsonRequest, isJsonTargetRequest, JSON_CONTENT_TYPES } from './aws/json-protocol.js';
 import type { Clock } from './clock.js';
 import { cognitoIdentityService } from './cognito-identity/index.js';
@@ -63,6 +64,7 @@ export function buildEmulator({ services, baseUrl, logger = false, server }: Bui
   };
   app.post('/', root);
   app.get('/', root);
+  registerAwsCors(app);
 
   registerUserPoolWellKnown(app, { keys: keys.userPools, store: services.userPools });
   registerMinioOidc(app, { keys: keys.minio, baseUrl });

@@ -13,15 +13,10 @@ export class ExpiredTokenDispatcher extends WrappingDispatcher {
   }
 
   protected wrap(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): Dispatcher.DispatchHandlers | undefined {
-    const token = sessionToken(options);
-    const expiredAt = token ? tokenExpiry(token) : undefined;
-    if (expiredAt === undefined || expiredAt * 1000 > this.now()) return undefined;
+    if (!hasExpiredSession(sessionToken(options), this.now())) return undefined;
 
     let rewriting = false;
-    const body = Buffer.from(
-      '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>ExpiredToken</Code>' +
-        '<Message>The provided token has expired.</Message></Error>',
-    );
+    const body = EXPIRED_TOKEN_BODY;
     return {
       ...bindAll(handler),
       onHeaders(statusCode, headers, resume, statusText) {
@@ -48,6 +43,24 @@ export class ExpiredTokenDispatcher extends WrappingDispatcher {
       },
     };
   }
+}
+
+/** AWS's answer to a request signed with an expired session (status 400). */
+export const EXPIRED_TOKEN_BODY = Buffer.from(
+  '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>ExpiredToken</Code>' +
+    '<Message>The provided token has expired.</Message></Error>',
+);
+
+/** True when the request's session token (a MinIO JWT) has expired: MinIO's 403 for it becomes AWS's 400 ExpiredToken. */
+export function hasExpiredSession(token: string | undefined, now: number): boolean {
+  const expiredAt = token ? tokenExpiry(token) : undefined;
+  return expiredAt !== undefined && expiredAt * 1000 <= now;
+}
+
+/** The session token of a request given by path and a header lookup (for servers that are not undici). */
+export function sessionTokenOf(path: string, header: (name: string) => string | undefined): string | undefined {
+  const fromQuery = /[?&]X-Amz-Security-Token=([^&]+)/i.exec(path)?.[1];
+  return fromQuery ? decodeURIComponent(fromQuery) : header('x-amz-security-token');
 }
 
 /** The session token a request carries: the `x-amz-security-token` header, or the presigned-URL parameter. */

@@ -1,15 +1,9 @@
 import net from 'node:net';
 import { Agent, buildConnector, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
 import { ExpiredTokenDispatcher } from './expired-token.js';
-import { routeFor, type RouteTarget } from './routes.js';
+import { addressFor, unsupportedHostMessage, type TransportTargets } from './routes.js';
 
-export interface TransportTargets {
-  /** Port of the emulator (Cognito user pools, identity pools, STS) on 127.0.0.1. */
-  emulatorPort: number;
-  /** Port of MinIO on 127.0.0.1. */
-  s3Port: number;
-  host?: string;
-}
+export type { TransportTargets } from './routes.js';
 
 export interface InstalledTransport {
   /** Puts back the dispatcher that was global before. */
@@ -25,19 +19,17 @@ export interface InstalledTransport {
  * every other host goes out as usual.
  */
 export function createStackDispatcher(targets: TransportTargets): Dispatcher {
-  const host = targets.host ?? '127.0.0.1';
-  const ports: Record<RouteTarget, number> = { emulator: targets.emulatorPort, s3: targets.s3Port };
   const defaultConnect = buildConnector({});
   const agent = new Agent({
     keepAliveTimeout: 10_000,
     connect: (options, callback) => {
-      const route = routeFor(options.hostname);
-      if (route === undefined) return defaultConnect(options, callback);
-      if (route === 'unsupported-aws') {
-        callback(new Error(`amplify-storage-emulator does not emulate ${options.hostname}; only Cognito user pools, Cognito identity, STS and S3 are served locally.`), null);
+      const address = addressFor(options.hostname, targets);
+      if (address === undefined) return defaultConnect(options, callback);
+      if (address === 'unsupported-aws') {
+        callback(new Error(unsupportedHostMessage(options.hostname)), null);
         return;
       }
-      const socket = net.connect({ port: ports[route], host });
+      const socket = net.connect({ port: address.port, host: address.host });
       socket.setNoDelay(true);
       socket.once('connect', () => callback(null, socket));
       socket.once('error', (error) => callback(error, null));

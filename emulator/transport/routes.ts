@@ -25,3 +25,28 @@ export function routeFor(hostname: string): RouteTarget | 'unsupported-aws' | un
   if (host.endsWith('.amazonaws.com') || host.endsWith('.amazonaws.com.cn')) return 'unsupported-aws';
   return undefined;
 }
+
+/** Where a stack's services listen: the routing table's targets. */
+export interface TransportTargets {
+  /** Port of the emulator (Cognito user pools, identity pools, STS) on 127.0.0.1. */
+  emulatorPort: number;
+  /** Port of MinIO on 127.0.0.1. */
+  s3Port: number;
+  host?: string;
+}
+
+/**
+ * The one routing table the Node transport and the TLS front door share: the loopback address
+ * that answers an AWS host name, `unsupported-aws` for an AWS service the stack does not emulate
+ * (refused, never sent to AWS), undefined for a host that is not AWS's.
+ */
+export function addressFor(hostname: string, targets: TransportTargets): { target: RouteTarget; host: string; port: number } | 'unsupported-aws' | undefined {
+  const route = routeFor(hostname);
+  if (route === undefined || route === 'unsupported-aws') return route;
+  return { target: route, host: targets.host ?? '127.0.0.1', port: route === 'emulator' ? targets.emulatorPort : targets.s3Port };
+}
+
+/** What a client is told when it addresses an AWS service the stack does not serve. */
+export function unsupportedHostMessage(hostname: string): string {
+  return `amplify-storage-emulator does not emulate ${hostname}; only Cognito user pools, Cognito identity, STS and S3 are served locally.`;
+}
