@@ -10,6 +10,10 @@ export { loadStackConfigFile, StackConfigError } from './emulator/config-file.js
 export { amplifyOutputsFor, type AmplifyOutputs } from './emulator/outputs.js';
 export { installNodeTransport, createStackDispatcher, type TransportTargets, type InstalledTransport } from './emulator/transport/node.js';
 export { amplifyConfigWithEndpoints } from './emulator/transport/amplify-config.js';
+export { FrontDoor, type FrontDoorOptions, type CorsRefusal } from './emulator/front-door/server.js';
+export { makeFrontDoorCertificate, type FrontDoorCertificate } from './emulator/front-door/certificate.js';
+export { AMPLIFY_DOCS_CORS, type BucketCors } from './emulator/s3-cors/rules.js';
+export { validateCorsConfiguration, type CorsProblem } from './emulator/s3-cors/validate.js';
 export { buildEmulator, type EmulatorServices } from './emulator/app.js';
 export { runScenarios, planScenario, type RunOptions } from './harness/runner/run.js';
 export { ScenarioSession } from './harness/runner/run-scenario.js';

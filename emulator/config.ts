@@ -1,3 +1,4 @@
+import type { CORSConfiguration } from '@aws-sdk/client-s3';
 import type { IamPolicyDocument, PathsMap } from './policy/types.js';
 
 /**
@@ -95,4 +96,9 @@ export interface BucketConfig {
   crossAccount?: boolean;
   /** The app's default bucket (amplify_outputs.json `storage.bucket_name`); else the first. */
   default?: boolean;
+  /**
+   * The bucket's CORS configuration, as `aws s3api put-bucket-cors --cors-configuration` takes it;
+   * `'none'` for a bucket without any. Absent: the rule the Amplify docs recommend, with a warning.
+   */
+  cors?: CORSConfiguration | 'none';
 }

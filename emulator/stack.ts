@@ -22,6 +22,10 @@ import { MINIO_OIDC_CLIENT_ID, MINIO_OIDC_PATH, MINIO_POLICY_CLAIM, generateMini
 import { amplifyOutputsFor, type AmplifyOutputs } from './outputs.js';
 import { buildRolePolicies, installableMinioPolicy, type RolePolicyBuild } from './policy/index.js';
 import type { TransportTargets } from './transport/node.js';
+import { FrontDoor } from './front-door/server.js';
+import { AMPLIFY_DOCS_CORS } from './s3-cors/rules.js';
+import type { BucketCorsStore } from './s3-cors/store.js';
+import { assertCorsConfiguration } from './s3-cors/validate.js';
 
 export interface StackOptions {
   /**
@@ -67,6 +71,8 @@ export interface StackOptions {
   /** Lifetime of vended credentials (default 3600 s, as Cognito). */
   credentialsTtlSeconds?: number;
   clock?: Clock;
+  /** Port of the TLS front door (browsers' way in, on loopback); 0 (default) picks a free one. */
+  frontDoorPort?: number;
 }
 
 /** A role as loaded: what the client is told, what MinIO enforces, and what the compiler said. */
@@ -113,6 +119,7 @@ interface StackParts {
   sessions: SessionRegistry;
   adminCredentials: AdminCredentials;
   endpoints: StackEndpoints;
+  frontDoor: FrontDoor;
   close: () => Promise<void>;
   state: StateDir | undefined;
 }
@@ -149,6 +156,8 @@ export class Stack implements AsyncDisposable {
   readonly adminCredentials: AdminCredentials;
   /** The URLs to give other processes and machines (the `host` the stack was started on). */
   readonly endpoints: StackEndpoints;
+  /** The TLS front door: the AWS host names over HTTPS (or CONNECT) for browsers, with bucket CORS. */
+  readonly frontDoor: FrontDoor;
   private readonly closeAll: () => Promise<void>;
   /** Where state persists (`dataDir`); undefined: temporary. */
   readonly state: StateDir | undefined;
@@ -163,6 +172,7 @@ export class Stack implements AsyncDisposable {
     this.sessions = parts.sessions;
     this.adminCredentials = parts.adminCredentials;
     this.endpoints = parts.endpoints;
+    this.frontDoor = parts.frontDoor;
     this.closeAll = parts.close;
     this.state = parts.state;
     const minio = parts.minio;
@@ -173,6 +183,11 @@ export class Stack implements AsyncDisposable {
         resolve({ component: 'MinIO', pid: minio.pid, exit, logTail: minio.logs().slice(-20), message: `MinIO (pid ${minio.pid}) died: ${how}` });
       });
     });
+  }
+
+  /** Each bucket's CORS configuration, as S3 keeps it (the front door answers from it). */
+  get bucketCors(): BucketCorsStore {
+    return this.frontDoor.cors;
   }
 
   static async start(options: StackOptions = {}): Promise<Stack> {
@@ -276,6 +291,11 @@ export class Stack implements AsyncDisposable {
         s3 = `http://${shown}:${forward.port}`;
       }
       const endpoints = { emulator: `http://${shown}:${port}`, s3 };
+      const frontDoor = await FrontDoor.start({
+        targets: { emulatorPort: port, s3Port: minio.port }, now: () => clock.now().getTime(),
+        ...(options.frontDoorPort !== undefined ? { port: options.frontDoorPort } : {}),
+      });
+      closers.push(() => frontDoor.close());
       if (exposed) (options.onWarning ?? ((text) => process.stderr.write(text)))(exposureWarning(host, endpoints));
       return new Stack({
         emulatorUrl: exposed ? baseUrl : `http://${shown}:${port}`,
@@ -287,6 +307,7 @@ export class Stack implements AsyncDisposable {
         sessions,
         adminCredentials,
         endpoints,
+        frontDoor,
         close: closeAll,
         state,
       });
@@ -336,6 +357,13 @@ export class Stack implements AsyncDisposable {
         ?? amplifyTrustPolicy(config.identityPool.id, role.kind === 'guest' ? 'guest' : 'authenticated'),
     }]));
     const pool = config.userPool;
+    const corsWarnings: string[] = [];
+    const cors = config.buckets.map((bucket) => {
+      if (bucket.cors === 'none') return null;
+      if (bucket.cors !== undefined) return assertCorsConfiguration(bucket.cors, `bucket ${bucket.name} (${bucket.bucketName})`);
+      corsWarnings.push(`bucket ${bucket.name} (${bucket.bucketName}) has no \`cors\`: assumed the rule the Amplify docs recommend for a custom bucket (any origin; GET, HEAD, PUT, POST, DELETE; all headers; ETag exposed). Write \`cors:\` as your bucket has it, or \`cors: none\`.`);
+      return AMPLIFY_DOCS_CORS;
+    });
 
     // ---- apply, with an undo list
     const undo: Array<() => unknown> = [];
@@ -351,9 +379,11 @@ export class Stack implements AsyncDisposable {
         await this.admin.addCannedPolicy(role.policyName, installableMinioPolicy(role.minioPolicy));
         undo.push(() => this.admin.removeCannedPolicy(role.policyName));
       }
-      for (const bucket of config.buckets) {
+      for (const [i, bucket] of config.buckets.entries()) {
         this.bucketOwners.set(bucket.bucketName, config.id);
         undo.push(() => this.bucketOwners.delete(bucket.bucketName));
+        this.bucketCors.set(bucket.bucketName, cors[i]!);
+        undo.push(() => this.bucketCors.delete(bucket.bucketName));
         const created = await this.admin.ensureBucket(bucket.bucketName);
         if (created) undo.push(() => this.admin.removeBucket(bucket.bucketName));
         if (this.minio instanceof ExternalMinio) {
@@ -397,7 +427,7 @@ export class Stack implements AsyncDisposable {
       config,
       outputs: amplifyOutputsFor(config),
       roles,
-      warnings: [...roles.flatMap((r) => r.warnings), ...warnings],
+      warnings: [...roles.flatMap((r) => r.warnings), ...warnings, ...corsWarnings],
     };
     this.apps.set(config.id, loaded);
     return loaded;
@@ -415,6 +445,7 @@ export class Stack implements AsyncDisposable {
     for (const bucket of app.config.buckets) {
       if (this.bucketOwners.get(bucket.bucketName) === id) {
         this.bucketOwners.delete(bucket.bucketName);
+        this.bucketCors.delete(bucket.bucketName);
         if (await this.mayEmpty(bucket.bucketName)) await this.admin.emptyBucket(bucket.bucketName);
       }
     }

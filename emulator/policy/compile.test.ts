@@ -73,9 +73,15 @@ describe('compileForMinio: actions', () => {
     expect(result.policy).toStrictEqual(doc(
       // s3:GetObject and s3:GetObjectVersion under the same conditions: every GET, versioned or not, so neither needs the versionid clause.
       { Effect: 'Allow', Action: OBJECT_ACTIONS, Resource: ['arn:aws:s3:::b/*'] },
-      { Effect: 'Allow', Action: BUCKET_ACTIONS, Resource: ['arn:aws:s3:::b'] },
+      // MinIO checks s3:DeleteBucketCors where AWS checks s3:PutBucketCORS.
+      { Effect: 'Allow', Action: [...BUCKET_ACTIONS, 's3:DeleteBucketCors'], Resource: ['arn:aws:s3:::b'] },
     ));
     expect(result.warnings).toStrictEqual(['auth.json Statement[0]: s3:ListAllMyBuckets on arn:aws:s3:::b never matches in AWS; use "*"', 'auth.json Statement[0]: s3:ListAllMyBuckets on arn:aws:s3:::b/* never matches in AWS; use "*"']);
+  });
+
+  it('s3:PutBucketCORS also grants what MinIO checks for DeleteBucketCors, as AWS authorises it', () => {
+    const result = compile([{ Effect: 'Allow', Action: 's3:PutBucketCORS', Resource: 'arn:aws:s3:::b' }]);
+    expect(result.policy).toStrictEqual(doc({ Effect: 'Allow', Action: ['s3:PutBucketCors', 's3:DeleteBucketCors'], Resource: ['arn:aws:s3:::b'] }));
   });
 
   it('NotAction becomes the explicit list of the other actions', () => {

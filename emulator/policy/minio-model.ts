@@ -122,9 +122,20 @@ export function minioAction(name: string): MinioAction | undefined {
   return BY_LOWER.get(name.toLowerCase());
 }
 
-/** Actions an AWS pattern (`s3:Get*`, `*`, `S3:getobject`) covers among those MinIO and AWS both know. */
+/**
+ * MinIO actions that AWS authorises under another action's name: MinIO checks
+ * `s3:DeleteBucketCors` where AWS checks `s3:PutBucketCORS` (API_DeleteBucketCors).
+ */
+const AUTHORISED_AS: Record<string, string> = { 's3:DeleteBucketCors': 's3:PutBucketCors' };
+
+/**
+ * Actions an AWS pattern (`s3:Get*`, `*`, `S3:getobject`) covers among those MinIO and AWS both
+ * know, plus the MinIO actions AWS authorises under one of them.
+ */
 export function expandActionPattern(pattern: string): MinioAction[] {
-  return MINIO_ACTIONS.filter((a) => a.aws && globMatch(pattern, a.name, { ignoreCase: true }));
+  const matched = MINIO_ACTIONS.filter((a) => a.aws && globMatch(pattern, a.name, { ignoreCase: true }));
+  const alsoChecked = MINIO_ACTIONS.filter((a) => AUTHORISED_AS[a.name] !== undefined && matched.some((m) => m.name === AUTHORISED_AS[a.name]));
+  return [...matched, ...alsoChecked];
 }
 
 /** Keys MinIO accepts for every action (condition.CommonKeys). */
