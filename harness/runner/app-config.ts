@@ -80,6 +80,7 @@ export function appConfigForScenario(
       ...(b.bucketPolicy ? { bucketPolicy: b.bucketPolicy } : {}),
       crossAccount: b.crossAccount,
       ...(b.default ? { default: true } : {}),
+      ...(b.cors !== undefined ? { cors: b.cors } : {}),
     })),
   };
 }

@@ -88,6 +88,7 @@ async function runCase(c: ScenarioCase, actor: Actor, placeholders: PlaceholderV
     op: c.op, path, bucket: c.bucket,
     ...(from !== undefined ? { from } : {}),
     ...(c.body !== undefined ? { body: c.body } : {}),
+    ...(c.size !== undefined ? { size: c.size } : {}),
     ...(c.options ? { options: c.options } : {}),
   };
   const recording: CaseRecording = { requests: [] };
