@@ -22,6 +22,20 @@ export interface DecidingRequest {
   code?: string;
 }
 
+/** A CORS request the stack's front door refused, as S3 would have (browser client only). */
+export interface CorsFinding {
+  kind: 'preflight' | 'response';
+  bucket: string;
+  method: string;
+  url: string;
+  origin: string;
+  status: number;
+  /** S3's refusal, or why the answer carried no CORS headers. */
+  message: string;
+  /** Why each of the bucket's rules did not match. */
+  detail?: string;
+}
+
 export interface CaseResult {
   scenario: string;
   file: string;
@@ -43,6 +57,10 @@ export interface CaseResult {
   /** The IAM role whose credentials the actor held (ARN), when known. */
   role?: string;
   decidingRequest?: DecidingRequest;
+  /** Browser client: the CORS requests refused while the case ran (the first one is in observed.message). */
+  cors?: CorsFinding[];
+  /** Which client ran the case (absent: node). */
+  client?: 'node' | 'browser';
   line: number;
   derived?: { rule: string; note?: string };
 }

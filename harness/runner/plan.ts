@@ -1,4 +1,4 @@
-import type { Scenario, ScenarioCase, ScenarioObject, ScenarioUser } from '../scenario/types.js';
+import type { Scenario, ScenarioCase, ScenarioClientKind, ScenarioObject, ScenarioUser } from '../scenario/types.js';
 
 /** What one scenario will run: its cases (written, then derived), users and objects. Plain data. */
 export interface ScenarioPlan {
@@ -14,4 +14,6 @@ export interface ScenarioPlan {
    */
   derivedObjects: ScenarioObject[];
   notes: string[];
+  /** Which client runs it (absent: node). */
+  client?: ScenarioClientKind;
 }

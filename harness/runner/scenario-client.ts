@@ -1,19 +1,73 @@
 import { performance } from 'node:perf_hooks';
 import type { AmplifyOutputs } from '../../emulator/outputs.js';
 import { pathLabel } from '../reporters/format.js';
-import type { CaseResult } from '../results.js';
+import type { CaseResult, CorsFinding, DecidingRequest } from '../results.js';
+import { describeCorsFinding } from '../reporters/format.js';
 import { resolvePlaceholders, type PlaceholderValues } from '../scenario/placeholders.js';
 import type { ScenarioCase } from '../scenario/types.js';
-import { Actor } from './actor.js';
+import { Actor, type ActorIdentity } from './actor.js';
 import { classifyError } from './classify.js';
 import { compareWithExpectation } from './expectations.js';
-import { runOperation, type ResolvedCase } from './operations.js';
-import type { ScenarioPlan } from './plan.js';
+import { runOperation, type OpResult, type ResolvedCase } from './operations.js';
+import { planTitle, type ScenarioPlan } from './plan.js';
 import { recordRequests, type CaseRecording } from './request-recorder.js';
 import { serialSignIn, type SignedInSession } from './sign-in.js';
 import { placeholderContext, type SignedInUsers } from './signed-in-users.js';
 
 export { placeholderContext, type SignedInUsers };
+
+/** What running one case as one actor gave: the call's output or error, and the S3 requests it made. */
+export interface ActorRun {
+  output?: OpResult;
+  /** Set when the call threw (an Error, or `{ name, message }` from a browser page). */
+  error?: unknown;
+  requests: DecidingRequest[];
+  /** Browser client: CORS requests the front door refused while the case ran. */
+  cors?: CorsFinding[];
+}
+
+/** One person as the scenario client drives them: an Actor in this process, or one in a browser page. */
+export interface CaseActor {
+  readonly isGuest: boolean;
+  ensureSignedIn(): Promise<void>;
+  identity(): Promise<ActorIdentity>;
+  run(c: ResolvedCase): Promise<ActorRun>;
+}
+
+/**
+ * Makes the actor for a person of the scenario (no credentials: the guest), starting from the
+ * session storage of a sign-in done elsewhere when there is one.
+ */
+export type ActorFactory = (name: string, credentials?: { username: string; password: string }, storage?: Record<string, string>) => CaseActor;
+
+/** The Node client's actors: aws-amplify in this process, S3 requests recorded by the transport. */
+export function nodeActors(outputs: AmplifyOutputs): ActorFactory {
+  const config = Actor.configFrom(outputs);
+  return (name, credentials, storage) => {
+    const actor = new Actor(name, config, credentials, storage);
+    return {
+      get isGuest() {
+        return actor.isGuest;
+      },
+      ensureSignedIn: () => actor.ensureSignedIn(),
+      identity: () => actor.identity(),
+      async run(c) {
+        const recording: CaseRecording = { requests: [] };
+        try {
+          return { output: await recordRequests(recording, () => runOperation(actor, c)), requests: recording.requests };
+        } catch (error) {
+          return { error, requests: recording.requests };
+        }
+      },
+    };
+  };
+}
+
+/** Who the scenario's users are, once signed in: identity IDs and user-pool subs, by user name. */
+export interface SignedInUsers {
+  identities: Record<string, string>;
+  subs: Record<string, string>;
+}
 
 /** A case result as the client sees it; the server side adds the role that access key holds. */
 export interface ClientCaseResult extends CaseResult {
@@ -30,18 +84,20 @@ export const caseTitle = (c: ScenarioCase, path: string): string => c.name ?? `$
  * worker thread.
  */
 export class ScenarioClient {
-  private readonly actors = new Map<string, Actor>();
+  private readonly actors = new Map<string, CaseActor>();
   private readonly identities = new Map<string, string>();
   private readonly subs = new Map<string, string>();
 
-  /** `sessions`: users already signed in (sign-in.ts); they start from their stored session. */
-  constructor(readonly plan: ScenarioPlan, outputs: AmplifyOutputs, sessions: readonly SignedInSession[] = []) {
-    const config = Actor.configFrom(outputs);
-    this.actors.set('guest', new Actor('guest', config));
+  /**
+   * `sessions`: users already signed in (sign-in.ts); they start from their stored session.
+   * `makeActor`: where the actors live (default: aws-amplify in this process).
+   */
+  constructor(readonly plan: ScenarioPlan, outputs: AmplifyOutputs, sessions: readonly SignedInSession[] = [], makeActor: ActorFactory = nodeActors(outputs)) {
+    this.actors.set('guest', makeActor('guest'));
     const byUser = new Map(sessions.map((s) => [s.user, s]));
     for (const user of plan.users) {
       const session = byUser.get(user.name);
-      this.actors.set(user.name, new Actor(user.name, config, { username: user.name, password: user.password }, session?.storage));
+      this.actors.set(user.name, makeActor(user.name, { username: user.name, password: user.password }, session?.storage));
       if (session?.identityId) this.identities.set(user.name, session.identityId);
       if (session?.sub) this.subs.set(user.name, session.sub);
     }
@@ -76,13 +132,14 @@ export class ScenarioClient {
   }
 }
 
-async function runCase(c: ScenarioCase, actor: Actor, placeholders: PlaceholderValues, plan: ScenarioPlan): Promise<ClientCaseResult> {
+async function runCase(c: ScenarioCase, actor: CaseActor, placeholders: PlaceholderValues, plan: ScenarioPlan): Promise<ClientCaseResult> {
   const path = resolvePlaceholders(c.path, placeholders);
   const from = c.from !== undefined ? resolvePlaceholders(c.from, placeholders) : undefined;
+  const written = plan.client === 'browser' && c.inBrowser ? c.inBrowser : c.expect;
   const expected = {
-    ...c.expect,
-    ...(c.expect.keys ? { keys: c.expect.keys.map((k) => resolvePlaceholders(k, placeholders)) } : {}),
-    ...(c.expect.contains ? { contains: c.expect.contains.map((k) => resolvePlaceholders(k, placeholders)) } : {}),
+    ...written,
+    ...(written.keys ? { keys: written.keys.map((k) => resolvePlaceholders(k, placeholders)) } : {}),
+    ...(written.contains ? { contains: written.contains.map((k) => resolvePlaceholders(k, placeholders)) } : {}),
   };
   const resolved: ResolvedCase = {
     op: c.op, path, bucket: c.bucket,
@@ -91,21 +148,23 @@ async function runCase(c: ScenarioCase, actor: Actor, placeholders: PlaceholderV
     ...(c.size !== undefined ? { size: c.size } : {}),
     ...(c.options ? { options: c.options } : {}),
   };
-  const recording: CaseRecording = { requests: [] };
   const started = performance.now();
+  const run = await actor.run(resolved);
   let observed: CaseResult['observed'];
-  try {
-    const output = await recordRequests(recording, () => runOperation(actor, resolved));
+  if (run.error === undefined) {
+    const output = run.output ?? {};
     observed = { outcome: 'allow', ...(output.body !== undefined ? { body: output.body } : {}), ...(output.keys ? { keys: output.keys } : {}) };
-  } catch (e) {
-    observed = classifyError(e, recording.requests.at(-1));
+  } else {
+    observed = classifyError(run.error, run.requests.at(-1));
+    const cors = run.cors?.[0];
+    if (cors) observed.message = `${observed.message ?? observed.errorName ?? 'failed'} (CORS: ${describeCorsFinding(cors)})`;
   }
   const durationMs = performance.now() - started;
   const reasons = compareWithExpectation(expected, observed);
   const { accessKeyId } = await actor.identity().catch(() => ({ accessKeyId: undefined }));
-  const decidingRequest = recording.requests.at(-1);
+  const decidingRequest = run.requests.at(-1);
   return {
-    scenario: plan.scenario.name,
+    scenario: planTitle(plan),
     file: plan.scenario.file,
     index: c.index,
     title: caseTitle(c, path),
@@ -121,6 +180,8 @@ async function runCase(c: ScenarioCase, actor: Actor, placeholders: PlaceholderV
     durationMs,
     ...(accessKeyId ? { accessKeyId } : {}),
     ...(decidingRequest ? { decidingRequest } : {}),
+    ...(run.cors && run.cors.length > 0 ? { cors: run.cors } : {}),
+    ...(plan.client ? { client: plan.client } : {}),
     line: c.line,
     ...(c.derived ? { derived: c.derived } : {}),
   };

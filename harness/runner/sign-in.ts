@@ -19,7 +19,7 @@ export type SignInService = (outputs: AmplifyOutputs, user: Pick<ScenarioUser, '
 
 /** Sign-ins go one at a time per thread: the client keeps in-progress sign-in state in one module-wide store. */
 let signInQueue: Promise<unknown> = Promise.resolve();
-export function serialSignIn(actor: Actor): Promise<void> {
+export function serialSignIn(actor: Pick<Actor, 'ensureSignedIn'>): Promise<void> {
   const next = signInQueue.then(() => actor.ensureSignedIn());
   signInQueue = next.catch(() => undefined);
   return next;

@@ -53,7 +53,8 @@ describe('buckets[].cors', () => {
 describe('client, origin and size', () => {
   test('are read', async () => {
     const loaded = await loadScenarioText(scenario('', 'client: browser\norigin: http://localhost:5173\n', ', size: 6 MiB'), file);
-    expect(loaded.client).toBe('browser');
+    expect(loaded.clients).toEqual(['browser']);
+    expect((await loadScenarioText(scenario('', 'client: [node, browser]\n'), file)).clients).toEqual(['node', 'browser']);
     expect(loaded.origin).toBe('http://localhost:5173');
     expect(loaded.cases[0]!.size).toBe(6 * 1024 * 1024);
     expect((await loadScenarioText(scenario('', '', ', size: 1024'), file)).cases[0]!.size).toBe(1024);

@@ -35,6 +35,7 @@ import type {
   ScenarioPolicies,
   ScenarioUser,
   StorageOp,
+  ScenarioClientKind,
 } from './types.js';
 import { YamlSource } from './yaml-source.js';
 import { validateCorsConfiguration } from '../../emulator/s3-cors/validate.js';
@@ -669,6 +670,7 @@ class Loader {
       if (typeof c['name'] === 'string') normalised.name = c['name'];
       if (typeof c['from'] === 'string') normalised.from = c['from'];
       if (typeof c['body'] === 'string') normalised.body = c['body'];
+      if (c['inBrowser'] !== undefined) normalised.inBrowser = normaliseExpectation(c['inBrowser']);
       const size = parseSize(c['size']);
       if (size !== undefined) normalised.size = size;
       if (isDict(c['options'])) normalised.options = c['options'];
@@ -687,7 +689,8 @@ class Loader {
       cases,
     };
     if (typeof data['description'] === 'string') scenario.description = data['description'];
-    if (data['client'] === 'node' || data['client'] === 'browser') scenario.client = data['client'];
+    const clients = (Array.isArray(data['client']) ? data['client'] : [data['client']]).filter((k): k is ScenarioClientKind => k === 'node' || k === 'browser');
+    if (clients.length > 0) scenario.clients = [...new Set(clients)];
     if (typeof data['origin'] === 'string') scenario.origin = data['origin'];
     const policies = this.normalisePolicies(dict(data['policies']));
     if (policies) scenario.policies = policies;

@@ -17,8 +17,8 @@ export interface Scenario {
   objects: ScenarioObject[];
   derive: boolean;
   cases: ScenarioCase[];
-  /** Which aws-amplify build runs the cases (absent: node, unless the run says otherwise). */
-  client?: ScenarioClientKind;
+  /** Which aws-amplify builds run the cases (`client:`; absent: node, unless the run says otherwise). */
+  clients?: ScenarioClientKind[];
   /** Browser client: the page's origin (absent: a loopback origin). */
   origin?: string;
   /** Set when `backend:` / `template:` (or --backend / --template) supplied roles, policies and buckets. */
@@ -124,6 +124,8 @@ export interface ScenarioCase {
   size?: number;
   options?: Record<string, unknown>;
   expect: Expectation;
+  /** What the browser client must see instead of `expect` (where CORS makes a browser differ). */
+  inBrowser?: Expectation;
   /** 1-based line of the case in the file (0 for derived cases). */
   line: number;
   /** Set on cases written by `derive`. */
