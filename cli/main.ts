@@ -9,6 +9,7 @@ const TEST_HELP = `ase test [files, folders or globs...]   run scenario files (d
       --filter <text>      only cases whose title, scenario or file contains text (or /regex/)
       --derive             add the cases implied by each bucket's paths map (drift check)
       --concurrency <n>    scenarios at once (default: number of cores)
+      --client <c>         node, browser (headless Chromium) or both; default: each file's \`client:\`
       --shard <i/n>        run shard i of n (files balanced by case count, the same split on every machine)
       --backend <dir>      read roles, policies and buckets from the app's amplify/ folder (synthesized
                            offline) for files that name no backend: or template: of their own
@@ -29,6 +30,9 @@ ase up --outputs <amplify_outputs.json> serve your app's own amplify_outputs.jso
       --minio-endpoint <url>  use a MinIO the emulator does not start (root credentials from
                            MINIO_ROOT_USER / MINIO_ROOT_PASSWORD; see docker/README.md)
       --advertise-url <url>   the emulator's URL as that MinIO reaches it (default http://127.0.0.1:<port>)
+      --browser            print the Chromium command line that sends the AWS host names to the
+                           stack's TLS front door and trusts its certificate
+      --open <url>         also launch that Chromium (not headless) on your app's URL
       --backend <dir> / --template <path>   as for ase test
       --data-dir <dir>     keep users, passwords, groups, identity IDs and objects across restarts
                            (default: none, all state is temporary)`;
@@ -39,7 +43,7 @@ ase policies --backend <dir> [scenario]  the same, read from the app's backend, 
                                         stack/logical ID (--template <cdk.out | template.json> likewise)
       --json               the same as JSON`;
 
-const DOCTOR_HELP = 'ase doctor                              say what is installed (Go, MinIO, Docker) and what is missing';
+const DOCTOR_HELP = 'ase doctor                              say what is installed (Go, MinIO, Chromium, Docker) and what is missing';
 const SETUP_HELP = 'ase setup                               find or build the MinIO server (go install, once)';
 
 const EXIT_HELP = `Exit status: 0 every case passed (or the command did its job); 1 a case failed or a file was rejected;
@@ -121,7 +125,7 @@ const INFRASTRUCTURE = new Set(['MinioNotFoundError', 'MinioBuildError', 'MinioS
 
 const USER_FACING = new Set([
   'MinioNotFoundError', 'MinioBuildError', 'MinioStartError', 'PolicyValidationError', 'InvalidStoragePathsError',
-  'StackConfigError', 'ExternalMinioError',
+  'StackConfigError', 'ExternalMinioError', 'ChromiumMissingError',
 ]);
 
 export function userFacingMessage(e: unknown): string | undefined {

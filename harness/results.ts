@@ -80,6 +80,8 @@ export interface ScenarioResult {
   defaultBucket?: string;
   /** Where the scenario's time went (see {@link ScenarioTiming}). */
   timing?: ScenarioTiming;
+  /** Which client ran it (absent: node). */
+  client?: 'node' | 'browser';
 }
 
 /**

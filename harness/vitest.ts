@@ -4,7 +4,10 @@ import { Stack, type StackOptions } from '../emulator/stack.js';
 import { createStackDispatcher } from '../emulator/transport/node.js';
 import { expandScenarioArgs } from './scenario/files.js';
 import type { CaseResult } from './results.js';
-import { planScenario } from './runner/run.js';
+import { clientsFor, planScenario } from './runner/run.js';
+import { BrowserRun } from './runner/browser/browser-client.js';
+import { planTitle } from './runner/plan.js';
+import type { ScenarioClientKind } from './scenario/types.js';
 import { ScenarioSession } from './runner/run-scenario.js';
 import { caseTitle } from './runner/scenario-client.js';
 import { formatRequest, pathLabel } from './reporters/format.js';
@@ -20,12 +23,19 @@ export interface ScenarioTestsOptions {
   stack?: StackOptions;
   /** Base for relative patterns (default: process.cwd()). */
   cwd?: string;
+  /**
+   * Which client runs the cases, overriding the files' `client:` (as `ase test --client`): node,
+   * browser (headless Chromium; one browser per worker) or both (one describe per client).
+   */
+  client?: ScenarioClientKind | 'both';
 }
 
 interface SharedStack {
   stack: Promise<Stack>;
   users: number;
   previousDispatcher: Dispatcher;
+  /** One Chromium per worker, launched when a browser scenario first needs it. */
+  browser?: Promise<BrowserRun>;
 }
 
 const SHARED = Symbol.for('amplify-storage-emulator.vitest.stack');
@@ -53,12 +63,19 @@ async function acquireStack(options: StackOptions | undefined): Promise<Stack> {
  */
 const keepWarm = (): boolean => process.env.VITEST_MODE === 'WATCH';
 
+async function acquireBrowser(stack: Stack, origins: string[]): Promise<BrowserRun> {
+  const shared = (globalThis as GlobalWithStack)[SHARED]!;
+  shared.browser ??= BrowserRun.launch({ frontDoor: stack.frontDoor, origins });
+  return shared.browser;
+}
+
 async function releaseStack(): Promise<void> {
   const g = globalThis as GlobalWithStack;
   const shared = g[SHARED];
   if (!shared || --shared.users > 0 || keepWarm()) return;
   delete g[SHARED];
   setGlobalDispatcher(shared.previousDispatcher);
+  await shared.browser?.then((b) => b.close(), () => undefined);
   await (await shared.stack).close();
 }
 
@@ -94,15 +111,18 @@ export async function defineScenarioTests(patterns: string | string[], options: 
     });
     return;
   }
-  for (const scenario of loaded.scenarios) {
-    const plan = planScenario(scenario, options);
-    describe(scenario.name, () => {
+  // Every origin a browser scenario of these files uses: Chromium maps them when it starts.
+  const origins = loaded.scenarios.flatMap((s) => (s.origin ? [s.origin] : []));
+  for (const scenario of loaded.scenarios) for (const client of clientsFor(scenario, options.client)) {
+    const plan = { ...planScenario(scenario, options), ...(client === 'browser' ? { client } : {}) };
+    describe(planTitle(plan), () => {
       let session: ScenarioSession | undefined;
       beforeAll(async () => {
         const stack = await acquireStack(options.stack);
-        session = new ScenarioSession(plan, stack, `v${process.pid}x${sessionCounter++}`);
+        const browser = client === 'browser' ? await acquireBrowser(stack, origins) : undefined;
+        session = new ScenarioSession(plan, stack, `v${process.pid}x${sessionCounter++}`, browser ? { client: browser.clientHalf() } : {});
         await session.setup();
-      });
+      }, 120_000);
       afterAll(async () => {
         try {
           await session?.teardown();
@@ -111,7 +131,7 @@ export async function defineScenarioTests(patterns: string | string[], options: 
         }
       });
       for (const c of plan.cases) {
-        const title = c.name ?? `${caseTitle(c, c.path)} → ${c.expect.outcome}`;
+        const title = c.name ?? `${caseTitle(c, c.path)} → ${(client === 'browser' && c.inBrowser ? c.inBrowser : c.expect).outcome}`;
         test(title, async () => {
           if (!session) throw new Error('the scenario did not set up; see the error of beforeAll');
           const result = await session.runCase(c);

@@ -1,14 +1,29 @@
 import { describeMinio, type MinioDiagnosis } from '../../emulator/minio/locate.js';
+import { chromiumMissingMessage, chromiumVersion, locateChromium } from '../../harness/runner/browser/chromium.js';
+
+/** The browser client's Chromium, as `ase doctor` reports it. */
+export interface ChromiumDiagnosis {
+  path?: string;
+  from?: string;
+  version?: string;
+  missing?: string;
+}
+
+export async function diagnoseChromium(): Promise<ChromiumDiagnosis> {
+  const found = locateChromium();
+  if (!found) return { missing: chromiumMissingMessage() };
+  return { path: found.path, from: found.from, version: await chromiumVersion(found.path) };
+}
 
 /** `ase doctor`: what is present, what is missing, and the fix for each. Exit 0 when `ase test` can run. */
 export async function runDoctor(_args: string[]): Promise<number> {
-  const diagnosis = await describeMinio();
-  const { text, ok } = formatDoctorReport(diagnosis);
+  const [diagnosis, chromium] = await Promise.all([describeMinio(), diagnoseChromium()]);
+  const { text, ok } = formatDoctorReport(diagnosis, chromium);
   process.stdout.write(`${text}\n`);
   return ok ? 0 : 1;
 }
 
-export function formatDoctorReport(d: MinioDiagnosis): { text: string; ok: boolean } {
+export function formatDoctorReport(d: MinioDiagnosis, chromium?: ChromiumDiagnosis): { text: string; ok: boolean } {
   const nodeMajor = Number(process.versions.node.split('.')[0]);
   const lines: string[] = [];
   const item = (ok: boolean | undefined, label: string, detail: string, fix?: string) => {
@@ -29,6 +44,15 @@ export function formatDoctorReport(d: MinioDiagnosis): { text: string; ok: boole
     item(d.go.canBuild !== false, 'Go', `${d.go.version} at ${d.go.path}${minioOk ? '' : ' (used to build MinIO)'}`, 'install Go ≥ 1.24 (https://go.dev/dl or your package manager)');
   } else {
     item(minioOk ? undefined : false, 'Go', minioOk ? 'not found (not needed: MinIO is present)' : 'not found', 'install Go ≥ 1.24 (e.g. apt-get install golang), needed once to build MinIO');
+  }
+  if (chromium) {
+    if (chromium.path) {
+      const works = chromium.version !== undefined && !chromium.version.startsWith('failed');
+      item(works, 'Chromium', `${chromium.path} [from ${chromium.from === 'ASE_CHROMIUM' ? 'ASE_CHROMIUM' : 'system'}]\n           ${chromium.version ?? ''}`,
+        'set ASE_CHROMIUM to a working Chromium, or reinstall it (apt-get install chromium)');
+    } else {
+      item(undefined, 'Chromium', `not found (only the browser client needs it: \`client: browser\`, --client browser, ase up --browser): ${chromium.missing ?? ''}`);
+    }
   }
   item(undefined, 'Docker', d.docker.reachable ? `engine at ${d.docker.endpoint} (not needed)` : 'no engine (not needed: MinIO runs as a local process)');
   const ok = nodeMajor >= 20 && minioOk;

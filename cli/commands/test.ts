@@ -32,7 +32,12 @@ export async function runTest(args: string[]): Promise<number> {
     watch: { type: 'boolean' },
     backend: { type: 'string' },
     template: { type: 'string' },
+    client: { type: 'string' },
   } }));
+  const client = values.client;
+  if (client !== undefined && client !== 'node' && client !== 'browser' && client !== 'both') {
+    throw new UsageError(`--client takes node, browser or both, not '${client}'`);
+  }
   const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
     throw new UsageError(`--concurrency takes a whole number ≥ 1, not '${values.concurrency}'`);
@@ -135,7 +140,10 @@ export async function runTest(args: string[]): Promise<number> {
       ...(clients ? { clients } : {}),
       concurrency: workers,
       signal: controller.signal,
+      ...(client !== undefined ? { client } : {}),
     });
+    const skipped = summary.scenarios.flatMap((s) => s.warnings.filter((w) => w.startsWith('not run in the browser client:')));
+    if (skipped.length > 0) process.stderr.write(`ase test: ${skipped[0]} (${skipped.length} scenario${skipped.length > 1 ? 's' : ''} ran in Node only)\n`);
     if (!summary.aborted && summary.passed + summary.failed === 0) {
       process.stderr.write(values.filter !== undefined
         ? `ase test: no case matched --filter ${JSON.stringify(values.filter)}; nothing ran.\n`

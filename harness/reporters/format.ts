@@ -3,7 +3,7 @@
  * thing the same way.
  */
 import path from 'node:path';
-import type { CaseResult, DecidingRequest, RunSummary, ScenarioResult, ScenarioTiming } from '../results.js';
+import type { CaseResult, CorsFinding, DecidingRequest, RunSummary, ScenarioResult, ScenarioTiming } from '../results.js';
 import type { Expectation, StorageOp } from '../scenario/types.js';
 import type { ScenarioActor, ScenarioResultExtras, ScenarioStartInfo } from './types.js';
 
@@ -346,4 +346,10 @@ export function timingSplit(t: ScenarioTiming | undefined): string | undefined {
     `cases ${formatDuration(t.casesMs)}`,
     `clean-up ${formatDuration(t.teardownMs)}`,
   ].join(' · ');
+}
+
+/** One line for a refused CORS request: what was refused, by what, and why no rule matched. */
+export function describeCorsFinding(f: CorsFinding): string {
+  const what = f.kind === 'preflight' ? `the preflight for ${f.method} ${f.url} from origin ${f.origin} was refused (${f.status})` : `the answer to ${f.method} ${f.url} (${f.status}) carried no CORS headers for origin ${f.origin}`;
+  return `${what}: ${f.message}${f.detail ? `; ${f.detail}` : ''}`;
 }

@@ -1,6 +1,6 @@
 import type { CaseResult, RunSummary, ScenarioResult } from '../results.js';
 import {
-  abortLine, actorLabel, caseLocation, countResults, createColors, displayWidth, finalLine, formatDuration, formatRequest,
+  abortLine, actorLabel, caseLocation, describeCorsFinding, countResults, createColors, displayWidth, finalLine, formatDuration, formatRequest,
   isCI, longExpected, longObserved, timingSplit, pathLabel, plural, relPath, scenarioContext, scenarioKey, shortIdentities,
   shouldUseColor, tableOutcomes, stripAnsi, truncateMiddle, type Colors, type ScenarioContext, type TtyLike,
 } from './format.js';
@@ -220,6 +220,11 @@ function renderScenario(s: ScenarioResult, ctx: ScenarioContext, opts: PrettyRen
   const split = timingSplit(s.timing);
   if (split) lines.push(`  ${c.dim(`time: ${split}`)}`);
   if (s.cases.length > 0) lines.push('', ...renderTable(s.cases, ctx, opts.columns, c));
+  const refused = s.cases.filter((x) => x.cors && x.cors.length > 0);
+  if (refused.length > 0) {
+    lines.push('', `  ${c.yellow('CORS')} ${c.dim('(what the browser was refused, case by case)')}`);
+    for (const x of refused) lines.push(...indentLines(safeBlock(`line ${x.line}: ${describeCorsFinding(x.cors![0]!)}`), '    • ', '      '));
+  }
   if (s.warnings.length > 0) {
     lines.push('', `  ${c.yellow(`⚠ ${plural(s.warnings.length, 'warning')}`)}`);
     for (const w of s.warnings) lines.push(...indentLines(safeBlock(w), '    • ', '      '));

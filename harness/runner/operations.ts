@@ -1,4 +1,5 @@
-import { copy, downloadData, getProperties, getUrl, list, remove, uploadData } from 'aws-amplify/storage';
+import { copy, downloadData, getProperties, getUrl, list, remove, uploadData as uploadInBrowser } from 'aws-amplify/storage';
+import { uploadData as uploadInNode } from 'aws-amplify/storage/server';
 import type { ListAllWithPathInput } from 'aws-amplify/storage';
 import type { StorageOp } from '../scenario/types.js';
 import type { Actor } from './actor.js';
@@ -37,6 +38,13 @@ export class UrlFetchError extends Error {
     this.name = code ?? (status === 403 ? 'AccessDenied' : status === 404 ? 'NotFound' : `HTTP${status}`);
   }
 }
+
+/**
+ * The client build's uploadData reads parts with FileReader, which only browsers have (in Node a
+ * multipart upload fails with "FileReader is not defined"); the server build runs the same upload
+ * code with Blob.arrayBuffer(). The Node client uses that one, the browser bundle the client's.
+ */
+const uploadData = typeof FileReader === 'undefined' ? uploadInNode : uploadInBrowser;
 
 /**
  * Runs one case through the real aws-amplify/storage function of the same name, in the actor's

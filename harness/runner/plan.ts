@@ -16,4 +16,11 @@ export interface ScenarioPlan {
   notes: string[];
   /** Which client runs it (absent: node). */
   client?: ScenarioClientKind;
+  /** Set when the plan cannot run (its client is missing): the scenario fails with this. */
+  unavailable?: string;
+}
+
+/** A plan's name in reports: the scenario's, marked when the browser client runs it. */
+export function planTitle(plan: ScenarioPlan): string {
+  return plan.client === 'browser' ? `${plan.scenario.name} [browser]` : plan.scenario.name;
 }

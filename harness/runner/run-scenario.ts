@@ -14,6 +14,7 @@ import type { SignedInSession, SignInService } from './sign-in.js';
 import { placeholderContext, type SignedInUsers } from './signed-in-users.js';
 
 export type { ScenarioPlan } from './plan.js';
+import { planTitle } from './plan.js';
 
 export interface ScenarioHooks {
   onCaseResult?(result: CaseResult): void | Promise<void>;
@@ -135,7 +136,11 @@ export async function runScenario(
   signIn?: SignInService,
 ): Promise<ScenarioResult> {
   const started = performance.now();
-  const result: ScenarioResult = { name: plan.scenario.name, file: plan.scenario.file, cases: [], durationMs: 0, warnings: [...plan.notes] };
+  const result: ScenarioResult = {
+    name: planTitle(plan), file: plan.scenario.file, cases: [], durationMs: 0, warnings: [...plan.notes],
+    ...(plan.client ? { client: plan.client } : {}),
+  };
+  if (plan.unavailable) return { ...result, error: plan.unavailable };
   const session = new ScenarioSession(plan, stack, appId, { ...(client ? { client } : {}), ...(signIn ? { signIn } : {}) });
   try {
     await session.setup();

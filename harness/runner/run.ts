@@ -5,8 +5,10 @@ import type { Stack } from '../../emulator/stack.js';
 import { deriveCases } from '../derive/index.js';
 import type { Reporter } from '../reporters/types.js';
 import type { CaseResult, RunAbort, RunShard, RunSummary, ScenarioResult } from '../results.js';
-import type { Scenario, ScenarioCase, ScenarioObject } from '../scenario/types.js';
+import type { Scenario, ScenarioCase, ScenarioClientKind, ScenarioObject } from '../scenario/types.js';
+import { BrowserRun, ChromiumMissingError } from './browser/browser-client.js';
 import { inProcessClient, runScenario, type ClientHalf, type ScenarioPlan } from './run-scenario.js';
+import { planTitle } from './plan.js';
 import { ClientWorkerPool, clientWorkersAvailable } from './client-workers.js';
 import { RecordingDispatcher } from './request-recorder.js';
 import { selectShard } from './shard.js';
@@ -43,6 +45,19 @@ export interface RunOptions {
    * onRunEnd called with that partial summary.
    */
   signal?: AbortSignal;
+  /**
+   * Which client runs the scenarios, overriding their files' `client:`: `node`, `browser` (headless
+   * Chromium; an error when none is found) or `both`. Absent: each file's own (default node); a
+   * file that also wants the browser is run in Node alone, with a warning, when no Chromium is found.
+   */
+  client?: ScenarioClientKind | 'both';
+}
+
+/** The clients a scenario runs in, given the run's override. */
+export function clientsFor(scenario: Scenario, override: RunOptions['client']): ScenarioClientKind[] {
+  if (override === 'both') return ['node', 'browser'];
+  if (override) return [override];
+  return scenario.clients && scenario.clients.length > 0 ? scenario.clients : ['node'];
 }
 
 /** What an abort's reason carries (anything else is reported as an interruption). */
@@ -81,10 +96,11 @@ export function planScenario(scenario: Scenario, options: Pick<RunOptions, 'filt
 }
 
 /** The scenarios a run will run, planned: those with cases (when filtered), of its shard only. */
-export function planRun(scenarios: Scenario[], options: Pick<RunOptions, 'filter' | 'derive' | 'shard'> = {}): ScenarioPlan[] {
-  const plans = scenarios.map((s) => planScenario(s, options)).filter((p) => p.cases.length > 0 || !options.filter);
-  if (!options.shard) return plans;
-  return selectShard(plans.map((plan) => ({ file: plan.scenario.file, cases: plan.cases.length, plan })), options.shard).map((s) => s.plan);
+export function planRun(scenarios: Scenario[], options: Pick<RunOptions, 'filter' | 'derive' | 'shard' | 'client'> = {}): ScenarioPlan[] {
+  let plans = scenarios.map((s) => planScenario(s, options)).filter((p) => p.cases.length > 0 || !options.filter);
+  if (options.shard) plans = selectShard(plans.map((plan) => ({ file: plan.scenario.file, cases: plan.cases.length, plan })), options.shard).map((s) => s.plan);
+  // A scenario that runs in both clients is two plans (the browser one after the Node one).
+  return plans.flatMap((plan) => clientsFor(plan.scenario, options.client).map((client): ScenarioPlan => (client === 'browser' ? { ...plan, client, notes: [...plan.notes] } : plan)));
 }
 
 /**
@@ -108,33 +124,62 @@ export async function runScenarios(scenarios: Scenario[], options: RunOptions): 
   const startedAt = new Date().toISOString();
   const started = performance.now();
   const reporter = options.reporter ?? {};
-  const plans = planRun(scenarios, options);
-  await reporter.onRunStart?.({ files: plans.map((p) => p.scenario.file), startedAt });
+  let plans = planRun(scenarios, options);
+  await reporter.onRunStart?.({ files: [...new Set(plans.map((p) => p.scenario.file))], startedAt });
 
   const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
-  if (options.clients) {
-    const pool = options.clients;
-    return runPlans(plans, options, reporter, startedAt, started, Math.min(concurrency, pool.size), () => pool.acquire(), pool.signIn);
-  }
-  if (options.threads ?? clientWorkersAvailable()) {
-    // Each worker routes its own client's traffic to the stack.
-    const pool = new ClientWorkerPool(concurrency, options.stack.transportTargets);
+  // One Chromium for the whole run, when any scenario runs in the browser.
+  let browser: BrowserRun | undefined;
+  const browserPlans = plans.filter((p) => p.client === 'browser');
+  if (browserPlans.length > 0) {
     try {
-      return await runPlans(plans, options, reporter, startedAt, started, concurrency, () => pool.acquire(), pool.signIn);
-    } finally {
-      await pool.close();
+      browser = await BrowserRun.launch({
+        frontDoor: options.stack.frontDoor,
+        origins: browserPlans.flatMap((p) => (p.scenario.origin ? [p.scenario.origin] : [])),
+      });
+    } catch (e) {
+      if (!(e instanceof ChromiumMissingError) || options.client === 'browser' || options.client === 'both') throw e;
+      // The files asked for the browser as well: run what can run, and say what did not.
+      const message = `not run in the browser client: ${e.message}`;
+      plans = plans.flatMap((p) => {
+        if (p.client !== 'browser') {
+          return [browserPlans.some((b) => b.scenario === p.scenario) ? { ...p, notes: [...p.notes, message] } : p];
+        }
+        return plans.some((o) => o.scenario === p.scenario && o.client !== 'browser') ? [] : [{ ...p, notes: [...p.notes, message], unavailable: message }];
+      });
     }
   }
-  // In this thread: the client addresses AWS host names; route them to this stack, recording S3
-  // requests per case.
-  const previousDispatcher = getGlobalDispatcher();
-  const dispatcher = new RecordingDispatcher(createStackDispatcher(options.stack.transportTargets));
-  setGlobalDispatcher(dispatcher);
+  // Browser plans run their client half in Chromium, driven from this thread.
+  const orBrowser = (acquire: () => { client: ClientHalf; release: () => void }) =>
+    (p: ScenarioPlan) => (p.client === 'browser' ? { client: browser!.clientHalf(), release: () => {} } : acquire());
+
   try {
-    return await runPlans(plans, options, reporter, startedAt, started, concurrency, () => ({ client: inProcessClient(), release: () => {} }));
+    if (options.clients) {
+      const pool = options.clients;
+      return await runPlans(plans, options, reporter, startedAt, started, Math.min(concurrency, pool.size), orBrowser(() => pool.acquire()), pool.signIn);
+    }
+    if (options.threads ?? clientWorkersAvailable()) {
+      // Each worker routes its own client's traffic to the stack.
+      const pool = new ClientWorkerPool(concurrency, options.stack.transportTargets);
+      try {
+        return await runPlans(plans, options, reporter, startedAt, started, concurrency, orBrowser(() => pool.acquire()), pool.signIn);
+      } finally {
+        await pool.close();
+      }
+    }
+    // In this thread: the client addresses AWS host names; route them to this stack, recording S3
+    // requests per case.
+    const previousDispatcher = getGlobalDispatcher();
+    const dispatcher = new RecordingDispatcher(createStackDispatcher(options.stack.transportTargets));
+    setGlobalDispatcher(dispatcher);
+    try {
+      return await runPlans(plans, options, reporter, startedAt, started, concurrency, orBrowser(() => ({ client: inProcessClient(), release: () => {} })));
+    } finally {
+      setGlobalDispatcher(previousDispatcher);
+      await dispatcher.close().catch(() => undefined);
+    }
   } finally {
-    setGlobalDispatcher(previousDispatcher);
-    await dispatcher.close().catch(() => undefined);
+    await browser?.close();
   }
 }
 
@@ -145,7 +190,7 @@ async function runPlans(
   startedAt: string,
   started: number,
   concurrency: number,
-  acquireClient: () => { client: ClientHalf; release: () => void },
+  acquireClient: (plan: ScenarioPlan) => { client: ClientHalf; release: () => void },
   signIn?: SignInService,
 ): Promise<RunSummary> {
   const results: ScenarioResult[] = new Array(plans.length);
@@ -179,13 +224,13 @@ async function runPlans(
       const defaultBucket = plan.scenario.buckets.find((b) => b.default)?.name ?? plan.scenario.buckets[0]?.name;
       partial.set(index, { plan, cases: [] });
       await reporter.onScenarioStart?.({
-        name: plan.scenario.name,
+        name: planTitle(plan),
         file: plan.scenario.file,
         caseCount: plan.cases.length,
         actors,
         ...(defaultBucket !== undefined ? { defaultBucket } : {}),
       });
-      const { client, release } = acquireClient();
+      const { client, release } = acquireClient(plan);
       try {
         const result = await runScenario(plan, options.stack, `r${runId}s${index}`, {
           onCaseResult: async (r) => {

@@ -3,6 +3,7 @@
  * resolving the AWS host names to it, or through it as a CONNECT proxy. The real aws-amplify
  * client signs in and is allowed and refused through it; bucket CORS is answered as S3 does.
  */
+import https from 'node:https';
 import { DeleteBucketCorsCommand, GetBucketCorsCommand, PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
 import { list, uploadData } from 'aws-amplify/storage';
 import { getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
@@ -93,9 +94,21 @@ describe('the front door as the address of the AWS host names', () => {
     const dynamo = await fetch(`https://dynamodb.${REGION}.amazonaws.com/`, { method: 'POST' });
     expect(dynamo.status).toBe(421);
     expect(await dynamo.text()).toMatch(/does not emulate dynamodb/);
-    const other = await fetch('https://example.com/');
+    // A connection for an AWS name whose request names another host (what a confused proxy could send).
+    const other = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = https.request({
+        host: '127.0.0.1', port: stack.frontDoor.port, servername: `s3.${REGION}.amazonaws.com`, ca: stack.frontDoor.certificate.certPem,
+        path: '/', headers: { host: 'example.com' },
+      }, (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => { body += d.toString(); });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
     expect(other.status).toBe(421);
-    expect(await other.text()).toMatch(/serves AWS host names only, not example.com/);
+    expect(other.body).toMatch(/serves AWS host names only, not example.com/);
   });
 
   it('answers CORS for Cognito user pools as AWS does (preflight 200, Allow-Origin on answers)', async () => {

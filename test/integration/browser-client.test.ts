@@ -1,0 +1,84 @@
+/**
+ * The browser client: the bundled aws-amplify browser build in headless Chromium (the system's,
+ * through playwright-core), reaching the stack only through its TLS front door, with the bucket's
+ * CORS rules enforced as S3 enforces them. Every bundled browser scenario runs in both clients;
+ * outcomes must be identical case by case except where the file says what a browser sees
+ * instead (`inBrowser`), and there the CORS refusal is asserted.
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStackDispatcher } from '../../emulator/transport/node.js';
+import { RecordingDispatcher } from '../../harness/runner/request-recorder.js';
+import { Stack } from '../../emulator/stack.js';
+import { BrowserRun } from '../../harness/runner/browser/browser-client.js';
+import { locateChromium } from '../../harness/runner/browser/chromium.js';
+import { planScenario } from '../../harness/runner/run.js';
+import { runScenario } from '../../harness/runner/run-scenario.js';
+import { loadScenarioFile } from '../../harness/scenario/load.js';
+
+const dir = join(import.meta.dirname, '..', '..', 'scenarios', 'browser');
+const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+const chromium = locateChromium();
+
+describe.skipIf(!chromium)('the browser client', () => {
+  let stack: Stack;
+  let browser: BrowserRun;
+  let previous: Dispatcher;
+  beforeAll(async () => {
+    stack = await Stack.start();
+    previous = getGlobalDispatcher();
+    setGlobalDispatcher(new RecordingDispatcher(createStackDispatcher(stack.transportTargets)));
+    browser = await BrowserRun.launch({ frontDoor: stack.frontDoor, origins: ['http://localhost:5173'] });
+  }, 120_000);
+  afterAll(async () => {
+    const mine = getGlobalDispatcher();
+    setGlobalDispatcher(previous);
+    await mine.close();
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it.each(files)('%s: identical outcomes in both clients, except the asserted CORS cases', async (file) => {
+    const scenario = await loadScenarioFile(join(dir, file));
+    const plan = planScenario(scenario);
+    const inNode = await runScenario({ ...plan, client: 'node' }, stack, `n${files.indexOf(file)}`);
+    const inBrowser = await runScenario({ ...plan, client: 'browser' }, stack, `b${files.indexOf(file)}`, {}, browser.clientHalf());
+    expect(inNode.error).toBeUndefined();
+    expect(inBrowser.error).toBeUndefined();
+    const failures = (r: typeof inNode) => r.cases.filter((c) => c.status !== 'pass').map((c) => `${c.title}: ${c.reasons.join('; ')} (${c.observed.message ?? ''})`);
+    expect(failures(inNode)).toEqual([]);
+    expect(failures(inBrowser)).toEqual([]);
+    for (const [i, c] of plan.cases.entries()) {
+      const node = inNode.cases[i]!;
+      const web = inBrowser.cases[i]!;
+      expect(web.client).toBe('browser');
+      expect(web.decidingRequest?.url ?? '').toMatch(/^https:\/\/[^/]*amazonaws\.com\//);
+      if (!c.inBrowser) {
+        // Each run has its own identity pool, so identity IDs in keys differ; the rest must not.
+        const comparable = (o: typeof web.observed) => ({ outcome: o.outcome, error: o.errorName, body: o.body, keys: o.keys?.map((k) => k.replace(/[a-z]{2}-[a-z]+-\d:[0-9a-f-]{36}/, '<identity>')) });
+        expect(comparable(web.observed), web.title).toEqual(comparable(node.observed));
+        expect(web.cors, web.title).toBeUndefined();
+      } else if (c.inBrowser.error === 'ERR_NETWORK') {
+        expect(web.cors?.[0]?.kind, web.title).toBe('preflight');
+        expect(web.observed.message, web.title).toMatch(/CORS: the preflight for (GET|PUT|HEAD|POST|DELETE) https:\/\/\S+ from origin http:\/\/\S+ was refused \(403\): CORSResponse: /);
+      }
+    }
+  }, 240_000);
+
+  it('names the rule that did not match when a preflight is refused', async () => {
+    const scenario = await loadScenarioFile(join(dir, 'allowed-headers-too-narrow.yaml'));
+    const result = await runScenario({ ...planScenario(scenario), client: 'browser' }, stack, 'bh', {}, browser.clientHalf());
+    const upload = result.cases[0]!;
+    expect(upload.observed).toMatchObject({ outcome: 'error', errorName: 'ERR_NETWORK' });
+    expect(upload.observed.message).toMatch(/request headers amz-sdk-invocation-id, amz-sdk-request are not in AllowedHeaders \["authorization","content-type","x-amz-\*"\]/);
+  }, 120_000);
+
+  it("fails a 6 MiB upload with Amplify's own error when ETag is not exposed", async () => {
+    const scenario = await loadScenarioFile(join(dir, 'expose-headers-without-etag.yaml'));
+    const result = await runScenario({ ...planScenario(scenario), client: 'browser' }, stack, 'be', {}, browser.clientHalf());
+    expect(result.cases[0]!.observed.outcome).toBe('allow');
+    expect(result.cases[1]!.observed.message).toMatch(/ETag missing from multipart upload.*Please ensure S3 bucket CORS configuration includes ETag as part of its `ExposeHeaders` element/);
+  }, 120_000);
+});
