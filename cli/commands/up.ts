@@ -19,6 +19,7 @@ import { watchInterrupts } from '../interrupts.js';
 import { UsageError, withUsageErrors } from '../main.js';
 import { describeStackFailure } from '../stack-failure.js';
 import { progressToStderr } from './progress.js';
+import { chromiumCommandLine, openChromium, shellQuote } from './up-browser.js';
 
 
 /**
@@ -34,6 +35,8 @@ import { progressToStderr } from './progress.js';
  */
 export async function runUp(args: string[]): Promise<number> {
   const { values, positionals } = withUsageErrors(() => parseArgs({ args, allowPositionals: true, options: {
+    browser: { type: 'boolean' },
+    open: { type: 'string' },
     port: { type: 'string' },
     host: { type: 'string' },
     outputs: { type: 'string' },
@@ -112,12 +115,14 @@ export async function runUp(args: string[]): Promise<number> {
       .then(() => process.stdout.write(`sign-up: confirmation code for ${issued.signInName} is ${issued.code} (also in ${path.relative(process.cwd(), codes.file) || codes.file})\n`));
   });
   let endpoints: Awaited<ReturnType<typeof writeEndpoints>> | undefined;
+  let opened: ReturnType<typeof openChromium> | undefined;
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     process.stderr.write('\nStopping…\n');
     stopCodes();
+    opened?.stop();
     await endpoints?.remove().catch(() => undefined);
     await transport.restore().catch(() => undefined);
     await stack.close();
@@ -159,6 +164,13 @@ export async function runUp(args: string[]): Promise<number> {
     });
     if (ports.portFallback && (stack.emulatorPort !== ports.port || stack.minio.port !== ports.s3Port)) {
       process.stdout.write(`Ports ${ports.port}/${ports.s3Port} were taken (another ase up?); using ${stack.emulatorPort}/${stack.minio.port}. endpoints.json always has the ports in use.\n`);
+    }
+    if (values.browser || values.open !== undefined) {
+      process.stdout.write(`\n${describeBrowser(stack, values.open)}`);
+      if (values.open !== undefined) {
+        opened = openChromium(stack.frontDoor, values.open);
+        opened.child.once('error', (e) => process.stderr.write(`ase up: could not start Chromium (${e.message}); run the command above yourself\n`));
+      }
     }
     process.stdout.write(`State (endpoints.json, passwords, sign-up codes): ${path.relative(process.cwd(), stateDir) || stateDir}\nPress Ctrl-C to stop.\n`);
   } catch (e) {
@@ -284,4 +296,18 @@ function describeUp(
     ...(warnings.length ? ['  Policy compiler warnings:', ...warnings.map((w) => `    - ${w}`), ''] : []),
   ];
   return lines.join('\n');
+}
+
+/** `--browser`: how a web app reaches the stack with its amplify_outputs.json unchanged. */
+function describeBrowser(stack: Stack, url: string | undefined): string {
+  const argv = chromiumCommandLine(stack.frontDoor, { profileDir: '/tmp/ase-chromium-profile', url: url ?? 'http://localhost:5173' });
+  return [
+    `  TLS front door (the AWS host names, for browsers)   https://${stack.frontDoor.address}`,
+    `    certificate: self-signed, made at start; SPKI sha256 ${stack.frontDoor.certificate.spkiSha256}`,
+    '',
+    '  Open your web app in this Chromium: it sends *.amazonaws.com to the front door and trusts its',
+    '  certificate (only in that profile), so the app, unchanged, signs in and uses S3 on this stack:',
+    `    ${shellQuote(argv)}`,
+    '',
+  ].join('\n');
 }
