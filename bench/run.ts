@@ -31,6 +31,7 @@ import { suiteGrowth } from './growth.js';
 import { suiteThroughput } from './suite.js';
 import { watchLatency } from './watch.js';
 import { whatIfTmpfs } from './what-if-tmpfs.js';
+import { browserVersusNode } from './browser.js';
 
 quietSdk();
 const runStarted = performance.now();
@@ -108,6 +109,7 @@ try {
   await section(results, '4c. Watch re-run latency', () => watchLatency(ctx));
   await section(results, '5. Peer: moto (server mode)', () => peerMoto(ctx, ours));
   await section(results, '6. Backend: synthesis against a scenario file', () => backendSynthesis(ctx));
+  await section(results, '7. Browser client vs Node client', () => browserVersusNode(ctx));
 } finally {
   await cleanUp();
 }

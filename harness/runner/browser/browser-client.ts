@@ -109,6 +109,25 @@ export class BrowserRun {
     };
   }
 
+  /**
+   * Opens `count` actor pages (context, page, the bundled client loaded) as a scenario would, for
+   * measurement; resolves with the time each took and a function that closes them.
+   */
+  async openPages(count: number, origin = this.pages.origin): Promise<{ ms: number[]; close: () => Promise<void> }> {
+    const contexts: BrowserContext[] = [];
+    const times: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const started = performance.now();
+      const context = await this.browser.newContext();
+      contexts.push(context);
+      const page = await context.newPage();
+      await page.goto(`${origin}/`);
+      await page.waitForFunction(() => 'ase' in globalThis);
+      times.push(performance.now() - started);
+    }
+    return { ms: times, close: async () => { await Promise.allSettled(contexts.map((c) => c.close())); } };
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled([this.browser.close(), this.pages.close()]);
   }
