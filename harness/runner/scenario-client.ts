@@ -63,12 +63,6 @@ export function nodeActors(outputs: AmplifyOutputs): ActorFactory {
   };
 }
 
-/** Who the scenario's users are, once signed in: identity IDs and user-pool subs, by user name. */
-export interface SignedInUsers {
-  identities: Record<string, string>;
-  subs: Record<string, string>;
-}
-
 /** A case result as the client sees it; the server side adds the role that access key holds. */
 export interface ClientCaseResult extends CaseResult {
   accessKeyId?: string;
