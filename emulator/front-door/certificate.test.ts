@@ -1,4 +1,5 @@
 import { X509Certificate, createHash, createPrivateKey } from 'node:crypto';
+import { createSecureContext } from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import { makeFrontDoorCertificate } from './certificate.js';
 
@@ -21,6 +22,16 @@ describe('makeFrontDoorCertificate', () => {
     const spki = x509.publicKey.export({ type: 'spki', format: 'der' });
     expect(made.spkiSha256).toBe(createHash('sha256').update(spki).digest('base64'));
     expect(x509.checkPrivateKey(createPrivateKey(made.keyPem))).toBe(true);
+  });
+
+  it('encodes any serial number as DER requires, so OpenSSL accepts every certificate it makes', () => {
+    // A random serial whose first byte is 0 (1 in 256 before the fix) was written with a
+    // redundant leading zero, and `ase up` died with "asn1 encoding routines::illegal padding".
+    for (const hex of ['00' + '11'.repeat(15), '0000' + '80'.repeat(14), 'ff'.repeat(16), '00'.repeat(16)]) {
+      const cert = makeFrontDoorCertificate({ serial: Buffer.from(hex, 'hex') });
+      expect(() => createSecureContext({ cert: cert.certPem, key: cert.keyPem }), hex).not.toThrow();
+      expect(new X509Certificate(cert.certPem).serialNumber.replace(/^0+(?=.)/, '')).toBe(hex.replace(/^0+(?=.)/, '').toUpperCase());
+    }
   });
 
   it('makes a new key every time', () => {

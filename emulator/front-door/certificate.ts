@@ -31,7 +31,9 @@ export function frontDoorDnsNames(regions: string[] = REGIONS): string[] {
   ];
 }
 
-export function makeFrontDoorCertificate(options: { dnsNames?: string[]; days?: number; now?: Date } = {}): FrontDoorCertificate {
+export function makeFrontDoorCertificate(
+  options: { dnsNames?: string[]; days?: number; now?: Date; /** fixed serial number (tests); random by default */ serial?: Buffer } = {},
+): FrontDoorCertificate {
   const dnsNames = options.dnsNames ?? frontDoorDnsNames();
   const now = options.now ?? new Date();
   const notBefore = new Date(now.getTime() - 60 * 60 * 1000); // an hour of slack for skewed clocks
@@ -41,8 +43,7 @@ export function makeFrontDoorCertificate(options: { dnsNames?: string[]; days?: 
 
   const ecdsaWithSha256 = seq(oid('1.2.840.10045.4.3.2'));
   const name = seq(set(seq(oid('2.5.4.3'), utf8('amplify-storage-emulator front door'))));
-  const serial = randomBytes(16);
-  serial[0]! &= 0x7f; // positive
+  const serial = options.serial ?? randomBytes(16);
   const subjectAltName = seq(...dnsNames.map((n) => tlv(0x82, Buffer.from(n, 'ascii'))));
   const extensions = explicit(3, seq(
     seq(oid('2.5.29.17'), octets(subjectAltName)),
@@ -88,8 +89,16 @@ const octets = (content: Buffer) => tlv(0x04, content);
 const utf8 = (text: string) => tlv(0x0c, Buffer.from(text, 'utf8'));
 const explicit = (n: number, content: Buffer) => tlv(0xa0 | n, content);
 
+/**
+ * A non-negative INTEGER from unsigned big-endian bytes, in DER's minimal form: no redundant
+ * leading zero bytes (OpenSSL refuses those as "illegal padding"), and one zero byte in front
+ * when the top bit is set, so the number stays positive.
+ */
 function integer(bytes: Buffer): Buffer {
-  return tlv(0x02, bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start++;
+  const minimal = bytes.subarray(start);
+  return tlv(0x02, minimal[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), minimal]) : minimal);
 }
 
 function oid(dotted: string): Buffer {
