@@ -1,5 +1,6 @@
 import type { ScenarioActor } from './reporters/types.js';
 import type { Expectation, Outcome, StorageOp } from './scenario/types.js';
+import type { CorsRefusal } from '../emulator/front-door/s3.js';
 
 /** What the client returned for one case, classified. */
 export interface Observed {
@@ -22,19 +23,8 @@ export interface DecidingRequest {
   code?: string;
 }
 
-/** A CORS request the stack's front door refused, as S3 would have (browser client only). */
-export interface CorsFinding {
-  kind: 'preflight' | 'response';
-  bucket: string;
-  method: string;
-  url: string;
-  origin: string;
-  status: number;
-  /** S3's refusal, or why the answer carried no CORS headers. */
-  message: string;
-  /** Why each of the bucket's rules did not match. */
-  detail?: string;
-}
+/** A CORS request the stack's front door refused, as S3 would have (browser client only): the front door's own record. */
+export type CorsFinding = CorsRefusal;
 
 export interface CaseResult {
   scenario: string;
