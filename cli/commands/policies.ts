@@ -68,11 +68,14 @@ export async function runPolicies(args: string[]): Promise<number> {
     out.push('');
   }
   for (const bucket of scenario.buckets) {
-    const cors = scenario.backend?.app.buckets.find((b) => b.bucketName === bucket.bucketName)?.cors;
-    if (!bucket.bucketPolicy && !cors) continue;
+    if (!bucket.bucketPolicy && bucket.cors === undefined) continue;
     out.push(`━━ bucket ${bucket.name}: ${bucket.bucketName}`);
     if (bucket.bucketPolicy) out.push(`Bucket policy${bucket.bucketPolicySource ? ` (${bucket.bucketPolicySource})` : ''}:`, JSON.stringify(bucket.bucketPolicy, null, 2));
-    if (cors) out.push('CORS rules (from the template):', JSON.stringify(cors, null, 2));
+    if (bucket.cors !== undefined) {
+      const from = bucket.corsSource ? ` (${bucket.corsSource})` : ' (as the scenario gives it)';
+      out.push(bucket.cors === 'none' ? `CORS${from}: none, so S3 refuses every browser request` : `CORS rules${from}:`);
+      if (bucket.cors !== 'none') out.push(JSON.stringify(bucket.cors, null, 2));
+    }
     out.push('');
   }
   if (scenario.backend?.app.warnings.length) out.push('Read from the backend with warnings:', ...scenario.backend.app.warnings.map((w) => `  - ${w}`), '');

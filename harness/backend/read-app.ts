@@ -6,6 +6,7 @@
  * Policies, customer managed policies; whatever stack they live in), and each bucket's policy and
  * CORS rules. Pure: the templates in, data out; each policy says where it came from.
  */
+import type { CORSRule } from '../../emulator/s3-cors/rules.js';
 import type { IamPolicyDocument } from '../../emulator/policy/types.js';
 import type { AssemblyStack, LoadedAssembly } from './assembly.js';
 import { BackendError } from './errors.js';
@@ -33,14 +34,7 @@ export interface BackendGroup {
 }
 
 /** A CORS rule in the S3 API's shape (PutBucketCors), from AWS::S3::Bucket CorsConfiguration. */
-export interface CorsRule {
-  ID?: string;
-  AllowedHeaders?: string[];
-  AllowedMethods: string[];
-  AllowedOrigins: string[];
-  ExposeHeaders?: string[];
-  MaxAgeSeconds?: number;
-}
+export type CorsRule = CORSRule & Pick<Required<CORSRule>, 'AllowedMethods' | 'AllowedOrigins'>;
 
 export interface BackendBucket {
   bucketName: string;

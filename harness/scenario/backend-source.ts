@@ -52,7 +52,7 @@ const dict = (v: unknown): Dict | undefined => (typeof v === 'object' && v !== n
 
 /**
  * Fills in what the scenario file leaves to the backend: role ARNs, role policies, bucket
- * policies, guest access. `data` is the file as written, to tell explicit values from defaults.
+ * policies and CORS, guest access. `data` is the file as written, to tell explicit values from defaults.
  */
 export function applyBackend(scenario: Scenario, data: Dict, loaded: LoadedBackend): void {
   const { app } = loaded.info;
@@ -83,11 +83,18 @@ export function applyBackend(scenario: Scenario, data: Dict, loaded: LoadedBacke
 
   const written = Array.isArray(data['buckets']) ? data['buckets'] as unknown[] : [];
   for (const [i, bucket] of scenario.buckets.entries()) {
-    if (dict(written[i])?.['bucketPolicy'] !== undefined) continue;
     const fromApp = app.buckets.find((b) => b.bucketName === bucket.bucketName);
-    if (fromApp?.bucketPolicy) {
+    if (!fromApp) continue;
+    if (dict(written[i])?.['bucketPolicy'] === undefined && fromApp.bucketPolicy) {
       bucket.bucketPolicy = fromApp.bucketPolicy.document;
       bucket.bucketPolicySource = fromApp.bucketPolicy.source;
+    }
+    // The bucket's CORS as the backend configures it: its rules, or none at all when the backend
+    // creates the bucket without a CorsConfiguration (S3 then refuses every browser request).
+    // A bucket the backend only refers to keeps the scenario's default (the docs' rule, with a warning).
+    if (dict(written[i])?.['cors'] === undefined && fromApp.source) {
+      bucket.cors = fromApp.cors ? { CORSRules: fromApp.cors } : 'none';
+      bucket.corsSource = fromApp.source;
     }
   }
   scenario.backend = loaded.info;

@@ -36,7 +36,7 @@ export interface ScenarioBackend {
   synthesis?: { cached: boolean; durationMs: number; backendFile: string; packages: Record<string, string> };
   /** What made the amplify_outputs: the app's @aws-amplify/client-config, or the decoded stack outputs. */
   outputsVia?: string;
-  /** Everything read, with sources; bucket CORS rules are in `app.buckets[].cors`. */
+  /** Everything read, with sources; bucket CORS rules are in `app.buckets[].cors` (and in the scenario's `buckets[].cors` unless it writes its own). */
   app: BackendApp;
 }
 
@@ -73,6 +73,8 @@ export interface ScenarioBucket {
   crossAccount: boolean;
   /** As written: a CORS configuration, `none`, or absent (the Amplify docs' rule is assumed, with a warning). */
   cors?: CORSConfiguration | 'none';
+  /** Where `cors` came from when the scenario did not write it: the backend's `<stack>/<logical ID>` of the bucket. */
+  corsSource?: string;
 }
 
 export interface NamedPolicy {

@@ -123,7 +123,8 @@ describe('ase policies --backend', () => {
     expect(run.stdout).toMatch(/^# amplify-asedocsapp-emulator-sandbox-[0-9a-f]{10}\/ownersBucketAuthPolicy[0-9A-F]{8}$/m);
     expect(run.stdout).toMatch(/^# amplify-asedocsapp-emulator-sandbox-[0-9a-f]{10}\/groupsBucketAdminPolicy[0-9A-F]{8}$/m);
     expect(run.stdout).toMatch(/━━ bucket custom: ase-docs-owners\nBucket policy \(amplify-asedocsapp-emulator-sandbox-[0-9a-f]{10}\/custombucketstack[0-9A-F]{8}\/OwnersBucketPolicy[0-9A-F]{8}\):/);
-    expect(run.stdout).toContain('CORS rules (from the template):');
+    expect(run.stdout).toMatch(/^CORS rules \(amplify-asedocsapp-emulator-sandbox-[0-9a-f]{10}\/custombucketstack[0-9A-F]{8}\/OwnersBucket[0-9A-F]{8}\):$/m);
+    expect(run.stdout).toContain('"CORSRules"');
     expect(run.stdout).toContain('"x-amz-server-side-encryption"');
   }, 600_000);
 });

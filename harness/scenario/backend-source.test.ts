@@ -1,0 +1,50 @@
+/**
+ * What a scenario takes from `template:` (the same reading as `backend:`, without a synthesis):
+ * bucket CORS and bucket policies with their sources, the scenario's own values winning.
+ */
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadScenarioText } from './load.js';
+
+const TEMPLATE = resolve('test/fixtures/templates/plain-cfn.template.json');
+const BUCKET = 'files-444455556666-eu-central-1';
+const file = resolve('test/fixtures/templates/scenario.yaml');
+
+const scenario = (buckets: string) => loadScenarioText(`version: 1
+name: plain
+derive: true
+region: eu-central-1
+template: ./plain-cfn.template.json
+auth:
+  accountId: "444455556666"
+buckets:
+${buckets}
+`, file);
+
+describe('template: bucket CORS and bucket policy', () => {
+  it('takes the bucket\'s CorsConfiguration as its cors, naming the bucket resource it came from', async () => {
+    const loaded = await scenario(`  - { name: files, bucketName: ${BUCKET}, paths: { "public/*": { authenticated: [get] } } }`);
+    expect(loaded.buckets[0]!.cors).toEqual({
+      CORSRules: [{ AllowedMethods: ['GET', 'PUT'], AllowedOrigins: ['https://app.example.com'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 600 }],
+    });
+    expect(loaded.buckets[0]!.corsSource).toBe('plain-cfn/Files');
+    expect(loaded.buckets[0]!.bucketPolicySource).toBe('plain-cfn/FilesPolicy');
+    expect(loaded.backend?.source).toBe(TEMPLATE);
+  });
+
+  it('keeps the cors the scenario writes (explicit values win), also `none`', async () => {
+    const own = await scenario(`  - name: files
+    bucketName: ${BUCKET}
+    paths: { "public/*": { authenticated: [get] } }
+    cors: { CORSRules: [{ AllowedOrigins: ["http://localhost:5173"], AllowedMethods: [GET] }] }`);
+    expect(own.buckets[0]!.cors).toEqual({ CORSRules: [{ AllowedOrigins: ['http://localhost:5173'], AllowedMethods: ['GET'] }] });
+    expect(own.buckets[0]!.corsSource).toBeUndefined();
+    const none = await scenario(`  - { name: files, bucketName: ${BUCKET}, paths: { "public/*": { authenticated: [get] } }, cors: none }`);
+    expect(none.buckets[0]!.cors).toBe('none');
+  });
+
+  it('leaves a bucket the template does not create to the default rule (with its warning at run time)', async () => {
+    const loaded = await scenario(`  - { name: other, bucketName: someone-elses-bucket, paths: { "public/*": { authenticated: [get] } } }`);
+    expect(loaded.buckets[0]!.cors).toBeUndefined();
+  });
+});
