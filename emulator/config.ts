@@ -71,6 +71,11 @@ export interface RoleConfig {
   /** The IAM identity policies attached to the role, as AWS documents. */
   policies: IamPolicyDocument[];
   /**
+   * Where each of `policies` came from, in the same order (a file, `<stack>/<logical ID>`), to name
+   * it in warnings and errors. Absent: they are numbered (`guest role policy 2`).
+   */
+  policySources?: string[];
+  /**
    * The role's trust policy (AssumeRolePolicyDocument). Default: the one Amplify Gen2 writes
    * (`cognito-identity.amazonaws.com:aud` = this identity pool; `amr` = unauthenticated for the
    * guest role, authenticated for the others).
@@ -92,6 +97,8 @@ export interface BucketConfig {
   region: string;
   paths?: PathsMap;
   bucketPolicy?: IamPolicyDocument;
+  /** Where the bucket policy came from (a file, `<stack>/<logical ID>`), to name it in messages. */
+  bucketPolicySource?: string;
   /** true: the bucket belongs to another account; role and bucket policy must both allow. */
   crossAccount?: boolean;
   /** The app's default bucket (amplify_outputs.json `storage.bucket_name`); else the first. */

@@ -146,6 +146,30 @@ describe('buildRolePolicies', () => {
     expect(auth!.minioPolicy).toStrictEqual(doc([{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: ['arn:aws:s3:::b/shared/*'], Condition: UNVERSIONED }]));
   });
 
+  it('names each policy by its source when the config gives one (a file, a stack/logical ID), not by its number', () => {
+    const roles: RolesConfig = {
+      guest: { arn: GUEST, policies: [doc([{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }])], policySources: ['app-stack/auth/GuestPolicy1A2B'] },
+      authenticated: {
+        arn: AUTH,
+        policies: [doc([{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/public/*' }]), doc([{ Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::b/*' }])],
+        policySources: ['policies/read.json', 'app-stack/ListPolicy9F8E'],
+      },
+      groups: {},
+    };
+    const buckets: BucketConfig[] = [{ name: 'b', bucketName: 'b', region: 'us-east-1', bucketPolicySource: 'app-stack/FilesPolicy', bucketPolicy: doc([{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }]) }];
+    expect(() => buildRolePolicies({ accountId: ACCOUNT, roles, buckets })).toThrow(
+      'Invalid IAM policy:\n'
+      + '  - guest role policy app-stack/auth/GuestPolicy1A2B: Statement[0] Principal: an identity policy must not name a Principal: it applies to the role it is attached to; remove Principal\n'
+      + '  - bucket policy of b (app-stack/FilesPolicy): Statement[0] Principal: a bucket policy statement needs a Principal, e.g. {"AWS": "arn:aws:iam::<account>:role/<name>"}',
+    );
+    const valid = { ...roles, guest: { arn: GUEST, policies: [] } };
+    const [, auth] = buildRolePolicies({ accountId: ACCOUNT, roles: valid, buckets: [] });
+    expect(auth!.warnings).toStrictEqual([
+      'authenticated role policy app-stack/ListPolicy9F8E Statement[0]: s3:ListBucket on arn:aws:s3:::b/* never matches in AWS; use arn:aws:s3:::b',
+      'authenticated role policy app-stack/ListPolicy9F8E Statement[0]: statement dropped: nothing in it can match in AWS or be expressed in MinIO',
+    ]);
+  });
+
   it('refuses malformed documents, listing every issue of every document', () => {
     const roles: RolesConfig = {
       guest: { arn: GUEST, policies: [doc([{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }])] },

@@ -3,7 +3,7 @@
  * as AWS does, and compile them into MinIO policies that keep AWS's meaning.
  */
 
-import type { BucketConfig, RolesConfig } from '../config.js';
+import type { BucketConfig, RoleConfig, RolesConfig } from '../config.js';
 import {
   combineSameAccount, confineToBucket, crossAccountSessionPolicy, pickStatementsForRole,
 } from './bucket-policy.js';
@@ -84,19 +84,26 @@ const accountOf = (arn: string): string | undefined => /^arn:aws[a-z-]*:iam::(\d
  */
 export function buildRolePolicies(input: BuildRolePoliciesInput): RolePolicyBuild[] {
   const { roles, buckets } = input;
-  const entries: Array<{ kind: RolePolicyBuild['kind']; group?: string; label: string; arn: string; policies: IamPolicyDocument[] }> = [
-    { kind: 'guest', label: 'guest role', arn: roles.guest.arn, policies: roles.guest.policies },
-    { kind: 'authenticated', label: 'authenticated role', arn: roles.authenticated.arn, policies: roles.authenticated.policies },
-    ...Object.entries(roles.groups).map(([name, r]) => ({ kind: 'group' as const, group: name, label: `group ${name} role`, arn: r.arn, policies: r.policies })),
+  const entries: Array<{ kind: RolePolicyBuild['kind']; group?: string; label: string; arn: string; policies: IamPolicyDocument[]; sources?: string[] }> = [
+    { kind: 'guest', label: 'guest role', ...roleEntry(roles.guest) },
+    { kind: 'authenticated', label: 'authenticated role', ...roleEntry(roles.authenticated) },
+    ...Object.entries(roles.groups).map(([name, r]) => ({ kind: 'group' as const, group: name, label: `group ${name} role`, ...roleEntry(r) })),
   ];
 
   const issues: PolicyIssue[] = [];
-  const policySource = (label: string, i: number, count: number) => (count > 1 ? `${label} policy ${i + 1}` : `${label} policy`);
+  // A policy is named by where it came from when that is known, else by its number.
+  const policySource = (e: (typeof entries)[number], i: number) => {
+    const named = e.sources?.[i];
+    if (named) return `${e.label} policy ${named}`;
+    return e.policies.length > 1 ? `${e.label} policy ${i + 1}` : `${e.label} policy`;
+  };
+  const bucketPolicySource = (b: BucketConfig) =>
+    `bucket policy of ${b.bucketName}${b.bucketPolicySource && b.bucketPolicySource !== 'inline' ? ` (${b.bucketPolicySource})` : ''}`;
   for (const e of entries) {
-    e.policies.forEach((doc, i) => issues.push(...validateIamDocument(doc, { source: policySource(e.label, i, e.policies.length), kind: 'identity' })));
+    e.policies.forEach((doc, i) => issues.push(...validateIamDocument(doc, { source: policySource(e, i), kind: 'identity' })));
   }
   for (const b of buckets) {
-    if (b.bucketPolicy) issues.push(...validateIamDocument(b.bucketPolicy, { source: `bucket policy of ${b.bucketName}`, kind: 'resource', bucket: b.bucketName }));
+    if (b.bucketPolicy) issues.push(...validateIamDocument(b.bucketPolicy, { source: bucketPolicySource(b), kind: 'resource', bucket: b.bucketName }));
   }
   if (issues.length > 0) throw new PolicyValidationError(issues);
 
@@ -122,7 +129,7 @@ export function buildRolePolicies(input: BuildRolePoliciesInput): RolePolicyBuil
       return result.policy.Statement;
     };
 
-    const roleStatements = e.policies.flatMap((doc, i) => compile(doc, policySource(e.label, i, e.policies.length)));
+    const roleStatements = e.policies.flatMap((doc, i) => compile(doc, policySource(e, i)));
     if (e.policies.length === 0 && !(e.kind === 'guest' && input.guestAccess === false)) {
       note(e.label, 'no policies attached, so it may do nothing');
     }
@@ -130,7 +137,7 @@ export function buildRolePolicies(input: BuildRolePoliciesInput): RolePolicyBuil
     const bucketStatements: IamStatement[] = [];
     const crossAccount: Record<string, IamStatement[]> = {};
     for (const b of buckets) {
-      const source = `bucket policy of ${b.bucketName}`;
+      const source = bucketPolicySource(b);
       if (!b.bucketPolicy) {
         if (b.crossAccount) {
           crossAccount[b.bucketName] = [];
@@ -185,6 +192,10 @@ export function buildRolePolicies(input: BuildRolePoliciesInput): RolePolicyBuil
     build.warnings = decisions.map(formatDecision);
     return build;
   });
+}
+
+function roleEntry(role: RoleConfig): { arn: string; policies: IamPolicyDocument[]; sources?: string[] } {
+  return { arn: role.arn, policies: role.policies, ...(role.policySources ? { sources: role.policySources } : {}) };
 }
 
 /** MinIO's stand-in for "no statements": it needs a named policy to exist, so this one grants nothing. */

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
 import type { AppConfig, RoleConfig } from '../../emulator/config.js';
 import { generateRolePolicies } from '../../emulator/policy/index.js';
 import type { IamPolicyDocument } from '../../emulator/policy/types.js';
@@ -43,10 +44,9 @@ export function appConfigForScenario(
         groups: auth.groups.map((g) => g.name),
       });
   const docs = (named: NamedPolicy[] | undefined): IamPolicyDocument[] => (named ?? []).map((p) => p.document);
-  const role = (arn: string, given: NamedPolicy[] | undefined, fromPaths: IamPolicyDocument | undefined): RoleConfig => ({
-    arn,
-    policies: scenario.policies ? docs(given) : fromPaths ? [fromPaths] : [],
-  });
+  const role = (arn: string, given: NamedPolicy[] | undefined, fromPaths: IamPolicyDocument | undefined): RoleConfig => (scenario.policies
+    ? { arn, policies: docs(given), policySources: (given ?? []).map((p) => displaySource(p.source)) }
+    : { arn, policies: fromPaths ? [fromPaths] : [] });
   return {
     id: appId,
     region,
@@ -78,9 +78,22 @@ export function appConfigForScenario(
       region: b.region,
       paths: b.paths,
       ...(b.bucketPolicy ? { bucketPolicy: b.bucketPolicy } : {}),
+      ...(b.bucketPolicy && b.bucketPolicySource ? { bucketPolicySource: displaySource(b.bucketPolicySource) } : {}),
       crossAccount: b.crossAccount,
       ...(b.default ? { default: true } : {}),
       ...(b.cors !== undefined ? { cors: b.cors } : {}),
     })),
   };
+}
+
+/**
+ * A policy's source as messages show it: a file (or `<file>#policies.guest[0]`) relative to the
+ * working folder when it is below it; `<stack>/<logical ID>` as it is.
+ */
+function displaySource(source: string): string {
+  const [file, fragment] = source.split('#', 2) as [string, string | undefined];
+  if (!path.isAbsolute(file)) return source;
+  const rel = path.relative(process.cwd(), file);
+  const shown = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+  return fragment === undefined ? shown : `${shown}#${fragment}`;
 }
