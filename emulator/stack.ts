@@ -35,7 +35,8 @@ export interface StackOptions {
   host?: string;
   /** Emulator port; 0 picks a free one. */
   port?: number;
-  /** MinIO's (S3) port, preferred: a free one is used when it is taken. Default: a free one. */
+  /** MinIO's (S3) port, preferred: a free one is used when it is taken, or when `port` was taken
+   *  and fell back (the pair belongs to the stack that holds `port`). Default: a free one. */
   s3Port?: number;
   /** An emulator `port` that is taken is replaced by a free one instead of failing. */
   portFallback?: boolean;
@@ -228,8 +229,12 @@ export class Stack implements AsyncDisposable {
       // connects. A wildcard host covers loopback itself; any other address gets a bridge.
       // Requests that come before the emulator is built (MinIO booting) wait for it.
       const listenHost = isWildcardHost(host) ? host : exposed ? '127.0.0.1' : host;
+      let portTaken = false;
       const early = await listenEarly(listenHost, options.port ?? 0).catch((e: NodeJS.ErrnoException) => {
-        if (options.portFallback && e.code === 'EADDRINUSE') return listenEarly(listenHost, 0);
+        if (options.portFallback && e.code === 'EADDRINUSE') {
+          portTaken = true;
+          return listenEarly(listenHost, 0);
+        }
         throw e;
       });
       closers.push(() => early.close());
@@ -238,7 +243,8 @@ export class Stack implements AsyncDisposable {
       baseUrl = (options.advertisedUrl ?? `http://127.0.0.1:${port}`).replace(/\/+$/, '');
       const server = new MinioServer(binary);
       if (state) server.withDataDir(state.minioDataDir);
-      if (options.s3Port) server.withPort(options.s3Port, { fallback: true });
+      // The stable pair goes together: whoever holds the emulator's port (another stack) gets its S3 port too.
+      if (options.s3Port && !portTaken) server.withPort(options.s3Port, { fallback: true });
       const minioReady: Promise<StartedMinio | ExternalMinio> = external === 'container'
         ? import('./minio/container.js').then(({ ContainerMinio }) => ContainerMinio.startContainer({
           emulatorBaseUrl: baseUrl, ...(options.onProgress ? { onProgress: options.onProgress } : {}),

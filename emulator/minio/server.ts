@@ -6,10 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
 import { access, mkdtemp, rm, stat } from 'node:fs/promises';
 import { get as httpGet } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateDomains } from './domains.js';
+import { claimFreePort, claimIfFree, foreignListeners, freePorts, type PortClaim } from './ports.js';
 import { DEFAULT_S3_DOMAINS } from './regions.js';
 import { Supervisor, type ProcessExit, type WatchdogConfig } from './supervisor.js';
 
@@ -36,10 +36,15 @@ export class MinioStartError extends Error {
     readonly pid?: number,
     /** The data dir it was given (removed when this is thrown). */
     readonly dataDir?: string,
+    /** The port was taken after it was chosen, or shared with another server: another may work. */
+    readonly portConflict = false,
   ) {
     super(message);
   }
 }
+
+/** Another process listens on the port our MinIO bound (see ./ports.ts). */
+class PortSharedError extends Error {}
 
 const HOST = '127.0.0.1';
 const LOG_LINES_KEPT = 200;
@@ -144,14 +149,15 @@ export class MinioServer {
   async start(): Promise<StartedMinio> {
     await assertExecutable(this.binary);
     let lastError: MinioStartError | undefined;
-    // A free port can be taken between probing and MinIO binding it; retry with fresh ones.
+    // A free port can be taken between probing and MinIO binding it, or (MinIO binds with
+    // SO_REUSEPORT) shared with another server bound in the same instant: retry with fresh ones.
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         // A preferred port is tried once; retries use free ones (when fallback is allowed).
         const wanted = attempt === 0 || !this.preferredPort?.fallback ? this.preferredPort : undefined;
         return await this.startOnce(wanted);
       } catch (err) {
-        if (err instanceof MinioStartError && err.logTail.some((l) => /port is already in use/i.test(l))) {
+        if (err instanceof MinioStartError && err.portConflict) {
           lastError = err;
           continue;
         }
@@ -161,15 +167,37 @@ export class MinioServer {
     throw lastError ?? new Error('unreachable');
   }
 
-  private async startOnce(wanted: { port: number; fallback: boolean } | undefined): Promise<StartedMinio> {
-    let [port, consolePort] = await freePortPair();
-    if (wanted) {
-      if (await portIsFree(wanted.port)) port = wanted.port;
-      else if (!wanted.fallback) {
-        throw new MinioStartError(`MinIO cannot listen on ${HOST}:${wanted.port}: another program uses that port. Choose another, or let it pick a free one.`, []);
-      }
-      if (consolePort === port) consolePort = (await freePorts(1))[0]!;
+  /**
+   * The S3 port, claimed against every other stack until our MinIO has bound it (./ports.ts), and
+   * a console port (not opened: the console is off, but MinIO wants an address).
+   */
+  private async choosePorts(wanted: { port: number; fallback: boolean } | undefined): Promise<{ claim: PortClaim; consolePort: number }> {
+    let claim = wanted ? await claimIfFree(wanted.port) : undefined;
+    if (wanted && !claim && !wanted.fallback) {
+      throw new MinioStartError(`MinIO cannot listen on ${HOST}:${wanted.port}: another program uses that port. Choose another, or let it pick a free one.`, []);
     }
+    claim ??= await claimFreePort();
+    try {
+      let consolePort: number | undefined;
+      while (consolePort === undefined || consolePort === claim.port) [consolePort] = await freePorts(1);
+      return { claim, consolePort };
+    } catch (err) {
+      await claim.release();
+      throw err;
+    }
+  }
+
+  private async startOnce(wanted: { port: number; fallback: boolean } | undefined): Promise<StartedMinio> {
+    const { claim, consolePort } = await this.choosePorts(wanted);
+    try {
+      return await this.spawnOn(claim.port, consolePort);
+    } finally {
+      // MinIO holds the port now (or never will): the next stack's probe sees it taken.
+      await claim.release();
+    }
+  }
+
+  private async spawnOn(port: number, consolePort: number): Promise<StartedMinio> {
     // One temp root per server: the data dir, and a certs dir (MinIO would otherwise create
     // ~/.minio/certs in the user's home). The whole root goes when the server stops.
     const root = await mkdtemp(join(tmpdir(), 'ase-minio-'));
@@ -225,6 +253,10 @@ export class MinioServer {
         (last) => `not ready within ${this.startupTimeoutMs} ms: ${healthUrl} last answered ${last}` +
           (last === 'HTTP 503' ? ' (503: object layer or IAM, including OpenID, not initialised)' : ''),
       );
+      // Ours answers, but with SO_REUSEPORT another server bound in the same instant would share
+      // the port and get part of our connections: ours must be the only listener.
+      const others = await foreignListeners(port, proc.pid!);
+      if (others?.length) throw new PortSharedError(`another process also listens on ${others.join(', ')}`);
     } catch (err) {
       await proc.stop();
       await proc.drained();
@@ -239,6 +271,7 @@ export class MinioServer {
         tail,
         proc.pid,
         dataDir,
+        err instanceof PortSharedError || proc.logTail(LOG_LINES_KEPT).some((l) => /port is already in use/i.test(l)),
       );
     }
     proc.detachFromEventLoop();
@@ -353,35 +386,6 @@ async function assertExecutable(path: string): Promise<void> {
       [],
     );
   }
-}
-
-/** Whether `port` can be bound on 127.0.0.1 right now. */
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, HOST, () => srv.close(() => resolve(true)));
-  });
-}
-
-/** Two ports the OS considers free on 127.0.0.1 right now (MinIO binds them a moment later). */
-async function freePortPair(): Promise<[number, number]> {
-  const [a, b] = await freePorts(2);
-  if (a === undefined || b === undefined) throw new Error('could not find free ports');
-  return [a, b];
-}
-
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-      const srv = createServer();
-      srv.once('error', reject);
-      srv.listen(0, HOST, () => resolve(srv));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
 }
 
 function httpStatus(url: string, timeoutMs: number): Promise<number | string> {
