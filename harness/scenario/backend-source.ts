@@ -10,6 +10,8 @@ import {
   type BackendApp, type BackendRole, type SynthesizeOptions,
 } from '../backend/index.js';
 import type { NamedPolicy, Scenario, ScenarioBackend } from './types.js';
+import { record as dict } from './values.js';
+import type { Dict } from './values.js';
 
 export interface LoadedBackend {
   info: ScenarioBackend;
@@ -47,8 +49,6 @@ export async function loadBackendSource(kind: 'backend' | 'template', ref: strin
   return { info, ...(outputs ? { outputs: outputs.outputs } : {}) };
 }
 
-type Dict = Record<string, unknown>;
-const dict = (v: unknown): Dict | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Dict : undefined);
 
 /**
  * Fills in what the scenario file leaves to the backend: role ARNs, role policies, bucket

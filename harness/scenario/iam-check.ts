@@ -4,6 +4,7 @@
  * reported with its file:line before MinIO starts.
  */
 import { validateIamDocument } from '../../emulator/policy/validate-iam.js';
+import { isRecord } from './values.js';
 import type { Anchor, Segment } from './yaml-source.js';
 
 export type PolicyKind = 'bucket' | 'identity';
@@ -41,8 +42,4 @@ function has(value: unknown, path: readonly Segment[]): boolean {
     else return false;
   }
   return true;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -98,6 +98,7 @@ describe('a file using every feature', () => {
           },
           bucketPolicySource: 'inline',
           crossAccount: true,
+          cors: { CORSRules: [{ AllowedOrigins: ['http://localhost:5173'], AllowedMethods: ['GET', 'PUT'], AllowedHeaders: ['*'] }] },
         },
       ],
       policies: {
@@ -129,7 +130,7 @@ describe('a file using every feature', () => {
       ],
       derive: true,
       cases: [
-        { index: 0, as: 'guest', op: 'download', bucket: 'media', path: 'public/readme.txt', expect: { outcome: 'allow' }, line: 74 },
+        { index: 0, as: 'guest', op: 'download', bucket: 'media', path: 'public/readme.txt', expect: { outcome: 'allow' }, line: 75 },
         {
           index: 1,
           name: "bob cannot delete alice's photo",
@@ -138,7 +139,7 @@ describe('a file using every feature', () => {
           bucket: 'media',
           path: 'protected/{identity:alice}/photo.jpg',
           expect: { outcome: 'deny' },
-          line: 80,
+          line: 81,
         },
         {
           index: 2,
@@ -148,10 +149,10 @@ describe('a file using every feature', () => {
           path: 'private/{identity}/new.txt',
           body: 'some text',
           expect: { outcome: 'allow' },
-          line: 87,
+          line: 88,
         },
         // No body: the runner uploads its default ("data").
-        { index: 3, as: 'alice', op: 'upload', bucket: 'archive', path: 'private/{identity}/default-body.txt', expect: { outcome: 'allow' }, line: 93 },
+        { index: 3, as: 'alice', op: 'upload', bucket: 'archive', path: 'private/{identity}/default-body.txt', expect: { outcome: 'allow' }, line: 94 },
         {
           index: 4,
           as: 'alice',
@@ -160,7 +161,7 @@ describe('a file using every feature', () => {
           from: 'public/readme.txt',
           path: 'protected/{identity}/copy.txt',
           expect: { outcome: 'allow' },
-          line: 98,
+          line: 99,
         },
         {
           index: 5,
@@ -170,7 +171,7 @@ describe('a file using every feature', () => {
           path: 'protected/{identity:alice}/',
           options: { subpathStrategy: 'exclude', pageSize: 10 },
           expect: { outcome: 'allow', keys: ['protected/{identity:alice}/photo.jpg', 'protected/{identity}/copy.txt'] },
-          line: 105,
+          line: 106,
         },
         {
           index: 6,
@@ -179,10 +180,10 @@ describe('a file using every feature', () => {
           bucket: 'media',
           path: 'public/',
           expect: { outcome: 'allow', contains: ['public/readme.txt'] },
-          line: 113,
+          line: 114,
         },
-        { index: 7, as: 'dave', op: 'getProperties', bucket: 'media', path: 'public/missing.txt', expect: { outcome: 'not-found' }, line: 119 },
-        { index: 8, as: 'guest', op: 'getUrl', bucket: 'media', path: 'public/readme.txt', expect: { outcome: 'allow', body: 'hello' }, line: 125 },
+        { index: 7, as: 'dave', op: 'getProperties', bucket: 'media', path: 'public/missing.txt', expect: { outcome: 'not-found' }, line: 120 },
+        { index: 8, as: 'guest', op: 'getUrl', bucket: 'media', path: 'public/readme.txt', expect: { outcome: 'allow', body: 'hello' }, line: 126 },
         {
           index: 9,
           as: 'bob',
@@ -190,9 +191,23 @@ describe('a file using every feature', () => {
           bucket: 'archive',
           path: 'private/{sub:bob}/notes.txt',
           expect: { outcome: 'error', error: 'AccessDenied' },
-          line: 131,
+          line: 132,
+        },
+        {
+          index: 10,
+          name: 'six bytes from the browser, where CORS lets no PUT through',
+          as: 'guest',
+          op: 'upload',
+          bucket: 'media',
+          path: 'public/generated.bin',
+          size: 6,
+          expect: { outcome: 'deny' },
+          inBrowser: { outcome: 'error', error: 'NetworkError' },
+          line: 137,
         },
       ],
+      clients: ['node', 'browser'],
+      origin: 'http://localhost:5173',
     };
     expect(scenario).toStrictEqual(expected);
   });
@@ -415,6 +430,12 @@ cases:
     const scenario = await loadScenarioText(text, join(here, 'virtual.yaml'));
     expect(scenario.auth.guestAccess).toBe(false);
     expect(scenario.cases[0]?.as).toBe('guest');
+  });
+
+  test('an authenticated role ARN written in the file is taken as written', async () => {
+    const text = minimal.replace('buckets:', 'auth: { roles: { authenticated: "arn:aws:iam::123456789012:role/signed-in" } }\nbuckets:');
+    const scenario = await loadScenarioText(text, join(here, 'virtual.yaml'));
+    expect(scenario.auth.roles).toStrictEqual({ guest: 'arn:aws:iam::123456789012:role/ase-guest', authenticated: 'arn:aws:iam::123456789012:role/signed-in', groups: {} });
   });
 
   test('the default password generator meets the policy every time', () => {

@@ -3,6 +3,7 @@
  * `outputs:`: its storage buckets, its user groups and whether guests are allowed.
  */
 import { bucketNameMessage, bucketNameProblem, describePath, describeValue } from './schema-check.js';
+import { isRecord } from './values.js';
 import type { Anchor, Segment } from './yaml-source.js';
 
 export interface OutputsBucket {
@@ -205,8 +206,4 @@ function stringField(obj: Record<string, unknown>, at: Segment[], key: string, p
   if (value === undefined) problem(at, `${at.length ? describePath(at) : 'the file'} has no "${key}"; amplify_outputs.json schema 1.x requires it`, 'container');
   else problem([...at, key], `"${key}" in ${describePath(at)} is ${describeValue(value)}; expected a non-empty string`);
   return undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -5,6 +5,7 @@
  */
 import { parseStoragePaths } from '../../emulator/policy/paths.js';
 import type { PathIssue } from '../../emulator/policy/validate-paths.js';
+import { lowerFirst } from './values.js';
 
 export interface PathsProblem {
   /** The `paths` key at fault, as written. */
@@ -35,7 +36,3 @@ export const amplifyPathRules: PathsValidator = (paths) =>
     message: `${issue.message.replace(/\.$/, '')}; ${lowerFirst(issue.resolution)}`,
     kind: issue.kind,
   }));
-
-function lowerFirst(text: string): string {
-  return text.length > 1 && /^[A-Z][a-z]/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
-}

@@ -6,6 +6,7 @@ import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import schemaJson from './scenario-v1.schema.json' with { type: 'json' };
 import { closest } from './suggest.js';
+import { isRecord } from './values.js';
 import type { Anchor, Segment } from './yaml-source.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -464,8 +465,4 @@ function propertyNameProblem(key: string, path: Segment[]): Problem {
   }
   if (field === 'groups') return at(`group name ${JSON.stringify(key)} is not valid; use letters, digits and punctuation, without spaces`);
   return at(`key ${JSON.stringify(key)} is not allowed in ${describePath(path)}`);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,7 @@
 /** A parsed YAML (or JSON) text that can tell where a value sits: line and column by path. */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node, Pair, YAMLError } from 'yaml';
+import { lowerFirst } from './values.js';
 
 export type Segment = string | number;
 
@@ -198,8 +199,4 @@ function syntaxMessage(error: YAMLError, text: string): string {
     default:
       return `invalid YAML: ${lowerFirst(raw)}; check the indentation, colons and quotes around this point`;
   }
-}
-
-function lowerFirst(text: string): string {
-  return text.length > 1 && /^[A-Z][a-z]/.test(text) ? text[0]!.toLowerCase() + text.slice(1) : text;
 }
