@@ -11,6 +11,7 @@ import { CallerAuthenticator } from './credentials/callers.js';
 import { SessionRegistry } from './credentials/vendor.js';
 import { bridgeToHttpServer, exposureWarning, forwardTcp, isLoopbackHost, isWildcardHost } from './exposure.js';
 import { generateStackKeys } from './keys.js';
+import { OperationCounts } from './operation-counts.js';
 // What Stack.start() needs only once MinIO is spawned (the emulator's routes, the MinIO client
 // library) is imported there, so it loads while MinIO boots.
 import type { MinioAdmin } from './minio/admin.js';
@@ -100,6 +101,12 @@ export interface LoadedApp {
   outputs: AmplifyOutputs;
   roles: LoadedRole[];
   warnings: string[];
+  /**
+   * Users (config usernames) taken over from the parked app of the same id (see
+   * {@link Stack.park}) as they were: same sub and identity ID, their earlier sign-ins still
+   * valid. Empty after a cold load.
+   */
+  keptUsers: string[];
 }
 
 /** Where the stack can be reached from outside this process. */
@@ -121,6 +128,7 @@ interface StackParts {
   adminCredentials: AdminCredentials;
   endpoints: StackEndpoints;
   frontDoor: FrontDoor;
+  operationCounts: OperationCounts;
   close: () => Promise<void>;
   state: StateDir | undefined;
 }
@@ -134,6 +142,8 @@ const bracket = (host: string): string => (host.includes(':') ? `[${host}]` : ho
  */
 export class Stack implements AsyncDisposable {
   private readonly apps = new Map<string, LoadedApp>();
+  /** Apps whose storage side is unloaded but whose pools are kept for the next load (park()). */
+  private readonly parked = new Map<string, AppConfig>();
   private readonly bucketOwners = new Map<string, string>();
   /**
    * Resolves when MinIO exits without being asked to (a crash, kill -9, out of memory): from then
@@ -159,6 +169,8 @@ export class Stack implements AsyncDisposable {
   readonly endpoints: StackEndpoints;
   /** The TLS front door: the AWS host names over HTTPS (or CONNECT) for browsers, with bucket CORS. */
   readonly frontDoor: FrontDoor;
+  /** Calls of each AWS operation the emulator has been sent (sign-ins: `InitiateAuth`, `RespondToAuthChallenge`). */
+  readonly operationCounts: OperationCounts;
   private readonly closeAll: () => Promise<void>;
   /** Where state persists (`dataDir`); undefined: temporary. */
   readonly state: StateDir | undefined;
@@ -174,6 +186,7 @@ export class Stack implements AsyncDisposable {
     this.adminCredentials = parts.adminCredentials;
     this.endpoints = parts.endpoints;
     this.frontDoor = parts.frontDoor;
+    this.operationCounts = parts.operationCounts;
     this.closeAll = parts.close;
     this.state = parts.state;
     const minio = parts.minio;
@@ -211,6 +224,7 @@ export class Stack implements AsyncDisposable {
     const callers = new CallerAuthenticator(adminCredentials, sessions, clock);
     const userPools = new UserPoolStore(clock);
     const identityPools = new IdentityPoolStore();
+    const operationCounts = new OperationCounts();
     const state = options.dataDir
       ? await (await import('./state/state-dir.js')).StateDir.open(options.dataDir, { userPools, identityPools })
       : undefined;
@@ -273,6 +287,7 @@ export class Stack implements AsyncDisposable {
         logger: options.logger,
         server: { server: early.server, onHandler: (h) => { handler = h; } },
       });
+      operationCounts.attach(app);
       // Every call that may change a pool or an identity is followed by a (debounced) save.
       if (state) app.addHook('onResponse', async (request) => { if (request.method === 'POST') state.scheduleSave(); });
       await app.ready();
@@ -314,6 +329,7 @@ export class Stack implements AsyncDisposable {
         adminCredentials,
         endpoints,
         frontDoor,
+        operationCounts,
         close: closeAll,
         state,
       });
@@ -330,10 +346,19 @@ export class Stack implements AsyncDisposable {
    * undo list (user pool, canned policies, bucket claims, buckets it created, identity pool). If a
    * step fails, the steps already done are undone in reverse and the error is rethrown: a failed
    * load leaves no pool, canned policy, bucket claim or new bucket behind.
-   * Loading an app with the same id again replaces it.
+   * Loading an app with the same id again replaces it. Loading the id of a parked app ({@link park})
+   * with the same pool IDs and pool settings (region, account, app clients, username attributes,
+   * password policy, groups and their roles, identity pool) takes its pools over: users whose seed
+   * is unchanged keep their sub, identity and sign-ins (`keptUsers`), the others are made anew, and
+   * everything else (role policies, buckets, CORS) is loaded as in a cold load. Otherwise the
+   * parked pools are removed first.
    */
   async load(config: AppConfig): Promise<LoadedApp> {
     if (this.apps.has(config.id)) await this.unload(config.id);
+    const parked = this.parked.get(config.id);
+    this.parked.delete(config.id);
+    const reuse = parked !== undefined && authSettings(parked) === authSettings(config);
+    if (parked && !reuse) this.removePools(parked);
 
     // ---- plan
     for (const bucket of config.buckets) {
@@ -342,8 +367,8 @@ export class Stack implements AsyncDisposable {
         throw new Error(`Bucket ${bucket.bucketName} is in use by app ${owner}; apps loaded at the same time need distinct buckets.`);
       }
     }
-    if (this.userPools.findPool(config.userPool.id)) throw new Error(`User pool ${config.userPool.id} is already loaded by another app.`);
-    if (this.identityPools.findPool(config.identityPool.id)) throw new Error(`Identity pool ${config.identityPool.id} is already loaded by another app.`);
+    if (!reuse && this.userPools.findPool(config.userPool.id)) throw new Error(`User pool ${config.userPool.id} is already loaded by another app.`);
+    if (!reuse && this.identityPools.findPool(config.identityPool.id)) throw new Error(`Identity pool ${config.identityPool.id} is already loaded by another app.`);
     const builds = buildRolePolicies({
       accountId: config.accountId, roles: config.roles, buckets: config.buckets, identityPoolId: config.identityPool.id,
       guestAccess: config.identityPool.allowGuestAccess,
@@ -374,13 +399,17 @@ export class Stack implements AsyncDisposable {
     // ---- apply, with an undo list
     const undo: Array<() => unknown> = [];
     const warnings: string[] = [];
+    let keptUsers: string[] = [];
     try {
-      // Builds every user (and checks passwords, groups, attributes) before registering the pool.
-      this.userPools.loadPool({
-        ...pool,
-        groups: pool.groups.map((g) => ({ ...g, roleArn: g.roleArn ?? config.roles.groups[g.name]?.arn })),
-      }, config.region);
-      undo.push(() => this.userPools.removePool(pool.id));
+      if (parked && reuse) {
+        keptUsers = this.userPools.reseedUsers(pool.id, parked.userPool.users, pool.users);
+        // A failed load leaves nothing, the pools taken over included.
+        undo.push(() => this.removePools(config));
+      } else {
+        // Builds every user (and checks passwords, groups, attributes) before registering the pool.
+        this.userPools.loadPool({ ...pool, groups: groupsWithRoles(config) }, config.region);
+        undo.push(() => this.userPools.removePool(pool.id));
+      }
       for (const role of roles) {
         await this.admin.addCannedPolicy(role.policyName, installableMinioPolicy(role.minioPolicy));
         undo.push(() => this.admin.removeCannedPolicy(role.policyName));
@@ -413,7 +442,7 @@ export class Stack implements AsyncDisposable {
         authenticatedRoleArn: config.roles.authenticated.arn,
         roles: bindings,
       });
-      this.state?.restore(pool.id, config.identityPool.id);
+      if (!reuse) this.state?.restore(pool.id, config.identityPool.id);
       undo.push(() => this.identityPools.removePool(config.identityPool.id));
     } catch (e) {
       const leftovers: string[] = [];
@@ -434,22 +463,53 @@ export class Stack implements AsyncDisposable {
       outputs: amplifyOutputsFor(config),
       roles,
       warnings: [...roles.flatMap((r) => r.warnings), ...warnings, ...corsWarnings],
+      keptUsers,
     };
     this.apps.set(config.id, loaded);
     return loaded;
   }
 
-  /** Removes an app's pools and policies and empties its buckets. */
+  /** Removes an app's pools and policies and empties its buckets (a parked app's pools too). */
   async unload(id: string): Promise<void> {
+    const parked = this.parked.get(id);
+    if (parked) {
+      this.parked.delete(id);
+      this.removePools(parked);
+      return;
+    }
     const app = this.apps.get(id);
     if (!app) return;
     this.apps.delete(id);
     await this.state?.save();
-    this.userPools.removePool(app.config.userPool.id);
-    this.identityPools.removePool(app.config.identityPool.id);
+    this.removePools(app.config);
+    await this.unloadStorage(app);
+  }
+
+  /**
+   * Unloads an app's storage side as unload() does (canned policies, bucket claims and CORS rules
+   * removed, its buckets emptied: no object outlives the app) but keeps its user pool and identity
+   * pool, with every user, sign-in and identity in them, for the next load() of the same id (see
+   * there). Meanwhile the pools still answer, but the credentials they vend reach no bucket.
+   * `ase test --watch` parks each scenario's app between re-runs, so its users stay signed in.
+   */
+  async park(id: string): Promise<void> {
+    const app = this.apps.get(id);
+    if (!app) return;
+    this.apps.delete(id);
+    this.parked.set(id, app.config);
+    await this.state?.save();
+    await this.unloadStorage(app);
+  }
+
+  private removePools(config: AppConfig): void {
+    this.userPools.removePool(config.userPool.id);
+    this.identityPools.removePool(config.identityPool.id);
+  }
+
+  private async unloadStorage(app: LoadedApp): Promise<void> {
     for (const role of app.roles) await this.admin.removeCannedPolicy(role.policyName);
     for (const bucket of app.config.buckets) {
-      if (this.bucketOwners.get(bucket.bucketName) === id) {
+      if (this.bucketOwners.get(bucket.bucketName) === app.config.id) {
         this.bucketOwners.delete(bucket.bucketName);
         this.bucketCors.delete(bucket.bucketName);
         if (await this.mayEmpty(bucket.bucketName)) await this.admin.emptyBucket(bucket.bucketName);
@@ -488,6 +548,25 @@ export class Stack implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
+}
+
+/** A user pool's groups with the role each one's members get (the group's own, or its role in `roles`). */
+function groupsWithRoles(config: AppConfig): AppConfig['userPool']['groups'] {
+  return config.userPool.groups.map((g) => ({ ...g, roleArn: g.roleArn ?? config.roles.groups[g.name]?.arn }));
+}
+
+/**
+ * What an app's users' sign-ins and identities depend on besides the users themselves: two apps
+ * with equal settings can share pools (see Stack.load). Role policies, buckets and CORS are not in it.
+ */
+function authSettings(config: AppConfig): string {
+  const { users: _users, name: _name, groups: _groups, ...pool } = config.userPool;
+  return JSON.stringify({
+    region: config.region,
+    accountId: config.accountId,
+    userPool: { ...pool, groups: groupsWithRoles(config) },
+    identityPool: { ...config.identityPool, allowClassicFlow: config.identityPool.allowClassicFlow ?? false },
+  });
 }
 
 /**

@@ -85,6 +85,11 @@ export interface ScenarioTiming {
   signInMs: number;
   /** Users signed in (one sign-in per user, reused by all of their cases). */
   signIns: number;
+  /**
+   * Users who did not sign in because their session from the scenario's previous run was kept
+   * (`ase test --watch` with the scenario's auth unchanged).
+   */
+  sessionsKept?: number;
   casesMs: number;
   /** Unloading the app and emptying its buckets. */
   teardownMs: number;

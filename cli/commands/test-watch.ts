@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -6,9 +7,11 @@ import type { TransportTargets } from '../../emulator/transport/node.js';
 import { createReporters } from '../../harness/reporters/index.js';
 import { ClientWorkerPool, clientWorkersAvailable } from '../../harness/runner/client-workers.js';
 import { runScenarios } from '../../harness/runner/run.js';
+import { WarmApps } from '../../harness/runner/warm-apps.js';
 import type { Shard } from '../../harness/runner/shard.js';
 import { expandScenarioArgs } from '../../harness/scenario/files.js';
 import { loadScenarioFiles } from '../../harness/scenario/load-many.js';
+import { seededPasswords } from '../../harness/scenario/password.js';
 import { scenarioDependencies, touches, type Dependency } from '../../harness/watch/dependencies.js';
 import { ChangeWatcher } from '../../harness/watch/watcher.js';
 import { progressToStderr } from './progress.js';
@@ -74,7 +77,11 @@ export async function runWatch(options: WatchOptions): Promise<number> {
     throw e;
   }
   stackStarted(stack.transportTargets);
+  // Each scenario's app (pools, signed-in users) stays between its runs: a re-run signs in only
+  // users whose part of the auth changed.
+  const warm = new WarmApps(stack);
   const dependencies = new Map<string, Dependency[]>();
+  const passwordSeed = randomBytes(16).toString('hex');
 
   const watcher = new ChangeWatcher((changed) => onChange(changed));
   const watchFolders = () => {
@@ -101,7 +108,10 @@ export async function runWatch(options: WatchOptions): Promise<number> {
     say(changed.length === 0
       ? `ase test --watch: running ${toRun.length} scenario ${toRun.length === 1 ? 'file' : 'files'}\n`
       : `ase test --watch: ${changed.map(rel).join(', ')} changed; re-running ${toRun.map(rel).join(', ')}\n`);
-    const loaded = await loadScenarioFiles(toRun);
+    // A user without a password in the file gets the same generated one on every load of the file
+    // (random per watch session), so an unchanged user stays signed in across re-runs.
+    const perFile = await Promise.all(toRun.map((f) => loadScenarioFiles([f], { generatePassword: seededPasswords(`${passwordSeed}\0${f}`) })));
+    const loaded = { scenarios: perFile.flatMap((l) => l.scenarios), errors: perFile.flatMap((l) => l.errors) };
     await Promise.all(toRun.map(async (f) => dependencies.set(f, await scenarioDependencies(f))));
     watchFolders();
     if (loaded.errors.length > 0) {
@@ -114,6 +124,7 @@ export async function runWatch(options: WatchOptions): Promise<number> {
         stack,
         reporter,
         ...(clients ? { clients } : {}),
+        warm,
         ...(options.filter !== undefined ? { filter: options.filter } : {}),
         ...(options.derive ? { derive: true } : {}),
         ...(options.shard ? { shard: options.shard } : {}),
@@ -123,6 +134,11 @@ export async function runWatch(options: WatchOptions): Promise<number> {
     }
     const deps = new Set([...dependencies.values()].flat().map((d) => d.path));
     say(`\nWatching ${files.length} scenario ${files.length === 1 ? 'file' : 'files'}${deps.size ? ` and ${deps.size} ${deps.size === 1 ? 'file' : 'files'} they use` : ''} (run took ${Math.round(performance.now() - startedAt)} ms). Save a file to re-run it; Ctrl-C stops.\n`);
+  };
+
+  let pruning: Promise<void> = Promise.resolve();
+  const schedulePrune = () => {
+    pruning = pruning.then(() => running).then(() => warm.keepOnly(files)).catch(() => undefined);
   };
 
   const schedule = (toRun: string[], changed: string[]): void => {
@@ -154,6 +170,8 @@ export async function runWatch(options: WatchOptions): Promise<number> {
         files = [];
       }
       for (const f of [...dependencies.keys()]) if (!files.includes(f)) dependencies.delete(f);
+      // Scenario files gone from the watch take their warm apps with them (queued behind a run).
+      if (!stopping) schedulePrune();
       const affected = files.filter((f) => changed.includes(f) || !before.has(f) || (dependencies.get(f) ?? []).some((d) => changed.some((c) => touches(d, c))));
       watchFolders();
       if (affected.length > 0) schedule(affected, changed.filter((c) => affected.includes(c) || [...dependencies.values()].flat().some((d) => touches(d, c))));

@@ -185,3 +185,43 @@ describe('UserPoolStore memory in a long-lived stack', () => {
     expect(peak).toBeLessThanOrEqual(2 * 300 + 256);
   });
 });
+
+describe('UserPoolStore.reseedUsers', () => {
+  const signIn = (store: UserPoolStore, poolId: string, sub: string, token: string, clock: ManualClock) => {
+    const record = {
+      token, poolId, clientId: TEST_CLIENT_ID, sub, originJti: `o-${token}`, eventId: 'e',
+      authTime: clock.now(), expiresAt: new Date(clock.now().getTime() + 86_400_000), revoked: false,
+    };
+    store.saveRefreshToken(record);
+    return record;
+  };
+
+  it('keeps unchanged users with their sub and sign-ins, makes changed ones anew and revokes their sign-ins', () => {
+    const config = testPoolConfig();
+    const { store, pool, clock } = loaded(config);
+    const alice = pool.requireUser('alice');
+    const bob = pool.requireUser('bob');
+    const aliceSignIn = signIn(store, pool.id, alice.sub, 'ra', clock);
+    const bobSignIn = signIn(store, pool.id, bob.sub, 'rb', clock);
+
+    const next = [
+      config.users[0]!,
+      { ...config.users[1]!, password: `${TEST_PASSWORD}x` },
+      { username: 'carol', password: TEST_PASSWORD },
+    ];
+    expect(store.reseedUsers(pool.id, config.users, next)).toEqual(['alice']);
+    expect(pool.requireUser('alice')).toBe(alice);
+    expect(aliceSignIn.revoked).toBe(false);
+    expect(pool.requireUser('bob').sub).not.toBe(bob.sub);
+    expect(bobSignIn.revoked).toBe(true);
+    expect(pool.passwordMatches(pool.requireUser('bob'), `${TEST_PASSWORD}x`)).toBe(true);
+    expect(pool.findUser('carol')).toBeDefined();
+
+    // Users no longer given are deleted; a bad seed changes nothing.
+    expect(store.reseedUsers(pool.id, next, [next[0]!])).toEqual(['alice']);
+    expect(pool.findUser('bob')).toBeUndefined();
+    expect(() => store.reseedUsers(pool.id, [next[0]!], [next[0]!, { username: 'dave', password: 'short' }])).toThrow(/dave/);
+    expect(pool.findUser('dave')).toBeUndefined();
+    expect(pool.requireUser('alice')).toBe(alice);
+  });
+});

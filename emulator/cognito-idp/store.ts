@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../clock.js';
-import type { PasswordPolicyConfig, UserPoolConfig } from '../config.js';
+import type { PasswordPolicyConfig, UserConfig, UserPoolConfig } from '../config.js';
 import { InvalidParameterException, ResourceNotFoundException, UserNotFoundException, UsernameExistsException } from './errors.js';
 import { attributeNameProblem } from './attributes.js';
 import { TOKEN_VALIDITY_SECONDS } from './tokens.js';
@@ -295,25 +295,35 @@ export class UserPoolStore {
     for (const group of config.groups) {
       pool.groups.set(group.name, { ...group, createdAt: now, updatedAt: now });
     }
-    for (const seed of config.users) {
-      const violation = passwordPolicyViolation(seed.password, pool.passwordPolicy);
-      if (violation) throw new Error(`User pool ${config.id}, user ${seed.username}: ${violation}`);
-      const badName = Object.keys(seed.attributes ?? {}).map(attributeNameProblem).find((p) => p !== undefined);
-      if (badName) throw new Error(`User pool ${config.id}, user ${seed.username}: attribute ${badName} Use a standard attribute or custom:<name>.`);
-      const attributes = new Map(Object.entries(seed.attributes ?? {}));
-      if (seed.email) attributes.set('email', seed.email).set('email_verified', 'true');
-      if (pool.usernameAttributes.includes('email') && !seed.email && EMAIL.test(seed.username)) {
-        attributes.set('email_verified', 'true');
-      }
-      const user = pool.createUser({ signInName: seed.username, password: seed.password, attributes, status: 'CONFIRMED' }, now);
-      for (const groupName of seed.groups ?? []) {
-        if (!pool.groups.has(groupName)) throw new Error(`User pool ${config.id}, user ${seed.username}: unknown group ${groupName}`);
-        user.groups.add(groupName);
-      }
-    }
+    for (const seed of config.users) checkSeed(pool, seed);
+    for (const seed of config.users) createSeededUser(pool, seed, now);
     this.pools.set(pool.id, pool);
     for (const clientId of pool.clientIds) this.clientPools.set(clientId, pool);
     return pool;
+  }
+
+  /**
+   * Brings a loaded pool's users from `previous` to `users` (both as configs give them): a user
+   * whose seed is unchanged is kept as it is (sub, identity, sign-ins and refresh tokens); one
+   * whose seed changed is deleted, its sign-ins revoked, and created anew; users no longer given
+   * are deleted; new ones created. Every seed is checked first, so a bad one changes nothing.
+   * Returns the usernames kept.
+   */
+  reseedUsers(poolId: string, previous: readonly UserConfig[], users: readonly UserConfig[]): string[] {
+    const pool = this.requirePool(poolId);
+    for (const seed of users) checkSeed(pool, seed);
+    const now = this.clock.now();
+    const before = new Map(previous.map((seed) => [seed.username.toLowerCase(), seedKey(seed)]));
+    const kept = new Set(users.filter((seed) => before.get(seed.username.toLowerCase()) === seedKey(seed)).map((seed) => seed.username.toLowerCase()));
+    for (const seed of previous) {
+      if (kept.has(seed.username.toLowerCase())) continue;
+      const user = pool.findUser(seed.username);
+      if (!user) continue;
+      this.revokeUserTokens(pool.id, user.sub);
+      pool.deleteUser(user);
+    }
+    for (const seed of users) if (!kept.has(seed.username.toLowerCase()) && !pool.findUser(seed.username)) createSeededUser(pool, seed, now);
+    return users.filter((seed) => kept.has(seed.username.toLowerCase()) && pool.findUser(seed.username)).map((seed) => seed.username);
   }
 
   /** Forgets a pool, its clients and every session or token issued for it. */
@@ -450,6 +460,35 @@ export class UserPoolStore {
     const now = this.clock.now().getTime();
     for (const [key, session] of sessions) if (session.expiresAt.getTime() <= now) sessions.delete(key);
   }
+}
+
+/** Throws what loading this seed user into the pool would refuse (password policy, attribute names, groups). */
+function checkSeed(pool: UserPool, seed: UserConfig): void {
+  const violation = passwordPolicyViolation(seed.password, pool.passwordPolicy);
+  if (violation) throw new Error(`User pool ${pool.id}, user ${seed.username}: ${violation}`);
+  const badName = Object.keys(seed.attributes ?? {}).map(attributeNameProblem).find((p) => p !== undefined);
+  if (badName) throw new Error(`User pool ${pool.id}, user ${seed.username}: attribute ${badName} Use a standard attribute or custom:<name>.`);
+  for (const groupName of seed.groups ?? []) {
+    if (!pool.groups.has(groupName)) throw new Error(`User pool ${pool.id}, user ${seed.username}: unknown group ${groupName}`);
+  }
+}
+
+/** A seed user, CONFIRMED with its permanent password (`email_verified` when it has an email). */
+function createSeededUser(pool: UserPool, seed: UserConfig, now: Date): StoredUser {
+  const attributes = new Map(Object.entries(seed.attributes ?? {}));
+  if (seed.email) attributes.set('email', seed.email).set('email_verified', 'true');
+  if (pool.usernameAttributes.includes('email') && !seed.email && EMAIL.test(seed.username)) {
+    attributes.set('email_verified', 'true');
+  }
+  const user = pool.createUser({ signInName: seed.username, password: seed.password, attributes, status: 'CONFIRMED' }, now);
+  for (const groupName of seed.groups ?? []) user.groups.add(groupName);
+  return user;
+}
+
+/** Everything about a seed user that its sign-in depends on, as one comparable string. */
+function seedKey(seed: UserConfig): string {
+  const attributes = Object.entries(seed.attributes ?? {}).sort(([a], [b]) => compareStrings(a, b));
+  return JSON.stringify([seed.username, seed.password, seed.email ?? null, [...(seed.groups ?? [])], attributes]);
 }
 
 function compareStrings(a: string, b: string): number {

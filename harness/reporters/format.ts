@@ -342,7 +342,7 @@ export function timingSplit(t: ScenarioTiming | undefined): string | undefined {
   if (!t) return undefined;
   return [
     `set-up ${formatDuration(t.setupMs)}`,
-    `${plural(t.signIns, 'sign-in')} ${formatDuration(t.signInMs)}`,
+    `${plural(t.signIns, 'sign-in')}${t.sessionsKept ? ` (${t.sessionsKept} kept)` : ''} ${formatDuration(t.signInMs)}`,
     `cases ${formatDuration(t.casesMs)}`,
     `clean-up ${formatDuration(t.teardownMs)}`,
   ].join(' · ');

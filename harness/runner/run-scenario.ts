@@ -12,6 +12,7 @@ import type { ScenarioPlan } from './plan.js';
 import type { ClientCaseResult, ScenarioClient } from './scenario-client.js';
 import type { SignedInSession, SignInService } from './sign-in.js';
 import { placeholderContext, type SignedInUsers } from './signed-in-users.js';
+import type { WarmApps } from './warm-apps.js';
 
 export type { ScenarioPlan } from './plan.js';
 import { planTitle } from './plan.js';
@@ -26,6 +27,8 @@ export interface ScenarioHooks {
  * without one), then runs cases one by one.
  */
 export interface ClientHalf {
+  /** The half signs its users in itself (the browser's page code) and ignores sessions given to start(). */
+  readonly signsInItself?: boolean;
   start(plan: ScenarioPlan, outputs: AmplifyOutputs, sessions: SignedInSession[]): Promise<SignedInUsers>;
   runCase(c: ScenarioCase): Promise<ClientCaseResult>;
   end(): Promise<void>;
@@ -53,43 +56,68 @@ export function inProcessClient(): ClientHalf {
  * helper both drive scenarios through this.
  */
 export class ScenarioSession {
-  private readonly app: AppConfig;
+  private app: AppConfig;
   /** amplify_outputs.json of the loaded app (after setup). */
   outputs: AmplifyOutputs | undefined;
   warnings: string[] = [];
   users: SignedInUsers | undefined;
   /** Where set-up and sign-in time went (the cases' and tear-down's are added by their callers). */
   readonly timing: ScenarioTiming = { setupMs: 0, signInMs: 0, signIns: 0, casesMs: 0, teardownMs: 0 };
+  /** The app's id on the stack: the one given, or the warm app's this session resumed. */
+  appId: string;
 
   constructor(
     readonly plan: ScenarioPlan,
     private readonly stack: Stack,
-    readonly appId: string,
-    options: { stableIdsSeed?: string; client?: ClientHalf; signIn?: SignInService } = {},
+    appId: string,
+    options: { stableIdsSeed?: string; client?: ClientHalf; signIn?: SignInService; warm?: WarmApps } = {},
   ) {
+    this.appId = appId;
     this.app = appConfigForScenario(plan.scenario, plan.users, appId, options);
     this.client = options.client ?? inProcessClient();
     this.signIn = options.signIn ?? (async (outputs, user) => (await import('./sign-in.js')).signInHere(outputs, user));
+    this.warm = options.warm;
   }
 
   private readonly client: ClientHalf;
   private readonly signIn: SignInService;
+  private readonly warm: WarmApps | undefined;
+  /** Users' stored client sessions, kept for the next run when the session is warm. */
+  private readonly sessions = new Map<string, SignedInSession>();
 
   /**
    * Loads the app, then signs every user in at once (each sign-in wherever the sign-in service
    * runs it: across the client workers in a CLI run) as soon as the pools exist, and writes the
    * objects once the users' identity IDs are known. Every case then reuses its actor's session.
+   * A warm session (see warm-apps.ts) resumes the app the scenario's last run parked: users the
+   * stack kept start from their sessions of then, and only the others sign in.
    */
   async setup(): Promise<void> {
     const started = performance.now();
+    const previous = this.warm?.take(this.plan);
+    if (previous) {
+      // The same app and pool IDs as last time: the stack takes the pools over when their settings are unchanged.
+      this.appId = previous.appId;
+      this.app = {
+        ...this.app,
+        id: previous.appId,
+        userPool: { ...this.app.userPool, id: previous.config.userPool.id, clientIds: [...previous.config.userPool.clientIds] },
+        identityPool: { ...this.app.identityPool, id: previous.config.identityPool.id },
+      };
+    }
     const loaded = await this.stack.load(this.app);
     this.outputs = loaded.outputs;
     this.warnings.push(...loaded.warnings);
     const loadedAt = performance.now();
-    const sessions = await Promise.all(this.plan.users.map((u) => this.signIn(loaded.outputs, u)));
-    this.users = await this.client.start(this.plan, loaded.outputs, sessions);
+    const kept = new Set(previous && !this.client.signsInItself ? loaded.keptUsers : []);
+    const toSignIn = this.client.signsInItself ? [] : this.plan.users.filter((u) => !kept.has(u.name) || !previous?.sessions.has(u.name));
+    const reused = this.plan.users.flatMap((u) => (kept.has(u.name) && previous?.sessions.get(u.name)) || []);
+    const signedIn = await Promise.all(toSignIn.map((u) => this.signIn(loaded.outputs, u)));
+    for (const session of [...reused, ...signedIn]) this.sessions.set(session.user, session);
+    this.users = await this.client.start(this.plan, loaded.outputs, [...reused, ...signedIn]);
     const signedInAt = performance.now();
-    this.timing.signIns = this.plan.users.length;
+    this.timing.signIns = this.client.signsInItself ? this.plan.users.length : toSignIn.length;
+    if (reused.length > 0) this.timing.sessionsKept = reused.length;
     this.timing.signInMs = signedInAt - loadedAt;
     await this.writeObjects(this.plan.objects);
     this.timing.setupMs = loadedAt - started + (performance.now() - signedInAt);
@@ -120,7 +148,13 @@ export class ScenarioSession {
     try {
       await this.client.end();
     } finally {
-      await this.stack.unload(this.appId);
+      if (this.warm && this.outputs) {
+        // Parked: buckets emptied and policies removed as by unload, pools and sign-ins kept.
+        await this.stack.park(this.appId);
+        this.warm.put(this.plan, { appId: this.appId, config: this.app, sessions: new Map(this.sessions) });
+      } else {
+        await this.stack.unload(this.appId);
+      }
       this.timing.teardownMs = performance.now() - started;
     }
   }
@@ -134,6 +168,7 @@ export async function runScenario(
   hooks: ScenarioHooks = {},
   client?: ClientHalf,
   signIn?: SignInService,
+  warm?: WarmApps,
 ): Promise<ScenarioResult> {
   const started = performance.now();
   const result: ScenarioResult = {
@@ -141,7 +176,7 @@ export async function runScenario(
     ...(plan.client ? { client: plan.client } : {}),
   };
   if (plan.unavailable) return { ...result, error: plan.unavailable };
-  const session = new ScenarioSession(plan, stack, appId, { ...(client ? { client } : {}), ...(signIn ? { signIn } : {}) });
+  const session = new ScenarioSession(plan, stack, appId, { ...(client ? { client } : {}), ...(signIn ? { signIn } : {}), ...(warm ? { warm } : {}) });
   try {
     await session.setup();
     const casesStarted = performance.now();

@@ -13,6 +13,7 @@ import { ClientWorkerPool, clientWorkersAvailable } from './client-workers.js';
 import { RecordingDispatcher } from './request-recorder.js';
 import { selectShard } from './shard.js';
 import type { SignInService } from './sign-in.js';
+import type { WarmApps } from './warm-apps.js';
 import { createStackDispatcher } from '../../emulator/transport/node.js';
 import { getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 
@@ -51,6 +52,12 @@ export interface RunOptions {
    * file that also wants the browser is run in Node alone, with a warning, when no Chromium is found.
    */
   client?: ScenarioClientKind | 'both';
+  /**
+   * Keep each scenario's app warm for the next run on this stack (`ase test --watch`): parked
+   * after the run with its users signed in, resumed by the next run of the same scenario, whose
+   * users then sign in again only if their part of the auth changed. See warm-apps.ts.
+   */
+  warm?: WarmApps;
 }
 
 /** The clients a scenario runs in, given the run's override. */
@@ -238,7 +245,7 @@ async function runPlans(
             partial.get(index)?.cases.push(r);
             await reporter.onCaseResult?.(r);
           },
-        }, client, signIn);
+        }, client, signIn, options.warm);
         if (closed) return;
         results[index] = result;
         partial.delete(index);

@@ -21,6 +21,7 @@ name: "${name}"
 auth:
   users:
     alice: { password: "Watch-Pass-1!" }
+    bob: {}
 buckets:
   - name: files
     bucketName: ${bucket}
@@ -101,6 +102,9 @@ describe('ase test --watch', () => {
     expect(second).toMatch(/\/plain\.yaml changed; re-running \S+\/plain\.yaml\n/);
     expect(second).toMatch(/^2 passed, 1 failed$/m);
     expect(second).not.toContain('Watch: hand-written policy');
+    // Only the cases changed: alice and bob (whose password is generated) keep their sessions.
+    expect(second).toContain('time: set-up');
+    expect(second).toContain('0 sign-ins (2 kept)');
 
     // Change the policy file a scenario uses: that scenario re-runs, and sees the new policy.
     writeFileSync(POLICY, policy(['s3:GetObject', 's3:PutObject']));
@@ -108,6 +112,7 @@ describe('ase test --watch', () => {
     expect(third).toMatch(/\/auth-policy\.json changed; re-running \S+\/with-policy\.yaml\n/);
     expect(third).toMatch(/^0 passed, 1 failed$/m);
     expect(third).not.toContain('Watch: plain');
+    expect(third).toContain('0 sign-ins (2 kept)');
 
     // Still the same MinIO: the stack stayed warm.
     expect(minioProcessesUnder(tmp).map((p) => p.pid)).toEqual(minio.map((p) => p.pid));

@@ -87,6 +87,7 @@ export class BrowserRun {
     let client: ScenarioClient | undefined;
     let actors: BrowserActor[] = [];
     return {
+      signsInItself: true,
       start: async (plan, outputs) => {
         const origin = this.originFor(plan);
         const buckets = new Set(plan.scenario.buckets.map((b) => b.bucketName));
