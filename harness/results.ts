@@ -1,4 +1,3 @@
-import type { ScenarioActor } from './reporters/types.js';
 import type { Expectation, Outcome, StorageOp } from './scenario/types.js';
 import type { CorsRefusal } from '../emulator/front-door/s3.js';
 
@@ -55,6 +54,13 @@ export interface CaseResult {
   derived?: { rule: string; note?: string };
 }
 
+/** Someone a scenario lets act: `guest` or a user from `auth.users`. */
+export interface ScenarioActor {
+  name: string;
+  /** Cognito groups the user is in (empty for guest and for users in no group). */
+  groups: string[];
+}
+
 export interface ScenarioResult {
   name: string;
   file: string;
@@ -64,9 +70,13 @@ export interface ScenarioResult {
   error?: string;
   /** Policy compiler warnings and similar notes. */
   warnings: string[];
-  /** Who may act in the scenario (guest first), with their groups: reports show them. */
+  /**
+   * Who may act in the scenario (guest first), with their groups: reports show them. The runner
+   * always sets it; absent in results written by older versions, when reports infer the actors
+   * from the cases.
+   */
   actors?: ScenarioActor[];
-  /** Friendly name of the scenario's default bucket. */
+  /** Friendly name of the scenario's default bucket (reports name only the other buckets). Set like `actors`. */
   defaultBucket?: string;
   /** Where the scenario's time went (see {@link ScenarioTiming}). */
   timing?: ScenarioTiming;

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { CaseResult, CorsFinding, DecidingRequest, RunSummary, ScenarioResult, ScenarioTiming } from '../results.js';
 import type { Expectation, StorageOp } from '../scenario/types.js';
-import type { ScenarioActor, ScenarioResultExtras, ScenarioStartInfo } from './types.js';
+import type { ScenarioActor } from './types.js';
 
 type Observed = CaseResult['observed'];
 
@@ -216,7 +216,7 @@ export function tableOutcomes(c: Pick<CaseResult, 'expected' | 'observed' | 'sta
   return [shortExpected(c.expected), shortObserved(c.observed)];
 }
 
-/** Context about a scenario gathered from its result, the start event, or inferred from its cases. */
+/** Context about a scenario: what its result says, else what its cases show. */
 export interface ScenarioContext {
   actors: ScenarioActor[];
   /** Known or inferred; undefined when the scenario uses one bucket only and none was named. */
@@ -229,9 +229,8 @@ export interface ScenarioContext {
   actorsKnown: boolean;
 }
 
-export function scenarioContext(s: ScenarioResult, info?: ScenarioStartInfo): ScenarioContext {
-  const extras = s as ScenarioResult & ScenarioResultExtras;
-  const known = extras.actors ?? info?.actors ?? [];
+export function scenarioContext(s: ScenarioResult): ScenarioContext {
+  const known = s.actors ?? [];
   const actors: ScenarioActor[] = [];
   const seen = new Set<string>();
   const add = (a: ScenarioActor): void => {
@@ -250,7 +249,7 @@ export function scenarioContext(s: ScenarioResult, info?: ScenarioStartInfo): Sc
   const rows = actors.filter((a) => acted.has(a.name));
 
   const buckets = new Set(s.cases.map((c) => c.bucket));
-  const defaultBucket = extras.defaultBucket ?? info?.defaultBucket ?? (buckets.size === 1 ? [...buckets][0] : undefined);
+  const defaultBucket = s.defaultBucket ?? (buckets.size === 1 ? [...buckets][0] : undefined);
   const groups = new Map(actors.map((a) => [a.name, a.groups]));
   return {
     actors: rows,

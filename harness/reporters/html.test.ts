@@ -2,13 +2,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { scenarioKey } from './format.js';
 import { HtmlReporter, renderHtml } from './html.js';
-import { SAMPLE_CWD, sampleRunSummary, sampleScenarioInfos } from './sample.js';
+import { SAMPLE_CWD, sampleRunSummary } from './sample.js';
 
-function render(summary = sampleRunSummary()): string {
-  const infos = new Map(sampleScenarioInfos(summary).map((i) => [scenarioKey(i), i]));
-  return renderHtml(summary, { cwd: SAMPLE_CWD, infos });
+function render(summary = sampleRunSummary({ facts: true })): string {
+  return renderHtml(summary, { cwd: SAMPLE_CWD });
 }
 
 /** The attributes of every matrix cell of scenario section `n` (1-based). */
@@ -100,7 +98,7 @@ describe('html reporter', () => {
   });
 
   it('escapes user text everywhere, e.g. script injection in a path, a title and an error', () => {
-    const summary = sampleRunSummary();
+    const summary = sampleRunSummary({ facts: true });
     const c = summary.scenarios[0]!.cases[4]!;
     c.path = 'public/<script>alert(1)</script>.txt';
     c.title = '<img src=x onerror=alert(2)>';
@@ -116,7 +114,7 @@ describe('html reporter', () => {
     expect(html.match(/<script>/g)).toHaveLength(1);
   });
 
-  it('infers the rows from the cases when the runner gave no actors', () => {
+  it('infers the rows from the cases when the result has no actors (an older results.json)', () => {
     const html = renderHtml(sampleRunSummary(), { cwd: SAMPLE_CWD });
     const owners = cells(html, 1);
     expect(owners).toHaveLength(4 * 9);

@@ -2,10 +2,10 @@ import type { CaseResult, RunSummary, ScenarioResult } from '../results.js';
 import type { StorageOp } from '../scenario/types.js';
 import {
   IDENTITY_ID, OPS, abortLine, caseLocation, countResults, finalLine, formatDuration, formatRequest, longExpected, longObserved,
-  pathLabel, plural, relPath, scenarioContext, scenarioKey, shortIdentities, timingSplit, verdict, type ScenarioContext,
+  pathLabel, plural, relPath, scenarioContext, shortIdentities, timingSplit, verdict, type ScenarioContext,
 } from './format.js';
 import { removeStaleReport, resolveOutPath, writeReportFile } from './output.js';
-import type { Reporter, ReporterOptions, ScenarioActor, ScenarioStartInfo } from './types.js';
+import type { Reporter, ReporterOptions, ScenarioActor } from './types.js';
 
 export interface HtmlReporterOptions extends ReporterOptions {
   /** Page title. Default "Storage access report". */
@@ -21,14 +21,9 @@ export interface HtmlReporterOptions extends ReporterOptions {
 export class HtmlReporter implements Reporter {
   readonly name = 'html';
   private readonly options: HtmlReporterOptions;
-  private readonly infos = new Map<string, ScenarioStartInfo>();
 
   constructor(options: HtmlReporterOptions = {}) {
     this.options = options;
-  }
-
-  onScenarioStart(info: ScenarioStartInfo): void {
-    this.infos.set(scenarioKey(info), info);
   }
 
   /** The previous run's file goes first: a run that stops before writing must not leave it looking current. */
@@ -38,7 +33,7 @@ export class HtmlReporter implements Reporter {
 
   async onRunEnd(summary: RunSummary): Promise<string[]> {
     const cwd = this.options.cwd ?? process.cwd();
-    const html = renderHtml(summary, { cwd, infos: this.infos, title: this.options.title });
+    const html = renderHtml(summary, { cwd, title: this.options.title });
     const file = resolveOutPath(this.options.out ?? 'ase-report.html', cwd, {
       defaultName: 'report.html',
       extensions: ['.html', '.htm'],
@@ -49,7 +44,6 @@ export class HtmlReporter implements Reporter {
 
 export interface HtmlRenderOptions {
   cwd: string;
-  infos?: Map<string, ScenarioStartInfo>;
   title?: string | undefined;
 }
 
@@ -84,7 +78,7 @@ interface Failure {
 export function renderHtml(summary: RunSummary, opts: HtmlRenderOptions): string {
   const title = opts.title ?? 'Storage access report';
   const n = countResults(summary);
-  const contexts = summary.scenarios.map((s) => scenarioContext(s, opts.infos?.get(scenarioKey(s))));
+  const contexts = summary.scenarios.map((s) => scenarioContext(s));
 
   // Number failures first, so cells can link to their card.
   const failures: Failure[] = [];

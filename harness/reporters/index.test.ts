@@ -17,7 +17,7 @@ class Sink extends Writable {
   }
 }
 
-async function replay(r: Reporter, summary = sampleRunSummary()): Promise<string[] | void> {
+async function replay(r: Reporter, summary = sampleRunSummary({ facts: true })): Promise<string[] | void> {
   await r.onRunStart?.({ files: summary.scenarios.map((s) => s.file), startedAt: summary.startedAt });
   const infos = sampleScenarioInfos(summary);
   for (const [i, s] of summary.scenarios.entries()) {

@@ -1,10 +1,10 @@
 import type { CaseResult, RunSummary, ScenarioResult } from '../results.js';
 import {
   abortLine, actorLabel, caseLocation, countResults, formatRequest, longExpected, longObserved, oneLine, pathLabel,
-  relPath, scenarioContext, scenarioKey, type ScenarioContext,
+  relPath, scenarioContext, type ScenarioContext,
 } from './format.js';
 import { removeStaleReport, resolveOutPath, writeReportFile, writeToStream } from './output.js';
-import type { Reporter, ReporterOptions, ScenarioStartInfo } from './types.js';
+import type { Reporter, ReporterOptions } from './types.js';
 
 export type JunitReporterOptions = ReporterOptions;
 
@@ -18,14 +18,9 @@ export type JunitReporterOptions = ReporterOptions;
 export class JunitReporter implements Reporter {
   readonly name = 'junit';
   private readonly options: JunitReporterOptions;
-  private readonly infos = new Map<string, ScenarioStartInfo>();
 
   constructor(options: JunitReporterOptions = {}) {
     this.options = options;
-  }
-
-  onScenarioStart(info: ScenarioStartInfo): void {
-    this.infos.set(scenarioKey(info), info);
   }
 
   /** The previous run's file goes first: a run that stops before writing must not leave it looking current. */
@@ -35,7 +30,7 @@ export class JunitReporter implements Reporter {
 
   async onRunEnd(summary: RunSummary): Promise<string[]> {
     const cwd = this.options.cwd ?? process.cwd();
-    const xml = renderJunit(summary, { cwd, infos: this.infos });
+    const xml = renderJunit(summary, { cwd });
     const file = resolveOutPath(this.options.out, cwd, { defaultName: 'junit.xml', extensions: ['.xml'] });
     if (file === undefined) {
       await writeToStream(this.options.stream ?? process.stdout, xml);
@@ -47,7 +42,6 @@ export class JunitReporter implements Reporter {
 
 export interface JunitRenderOptions {
   cwd: string;
-  infos?: Map<string, ScenarioStartInfo>;
 }
 
 export function renderJunit(summary: RunSummary, opts: JunitRenderOptions): string {
@@ -82,7 +76,7 @@ export function renderJunit(summary: RunSummary, opts: JunitRenderOptions): stri
 }
 
 function renderSuite(s: ScenarioResult, summary: RunSummary, opts: JunitRenderOptions): string[] {
-  const ctx = scenarioContext(s, opts.infos?.get(scenarioKey(s)));
+  const ctx = scenarioContext(s);
   const file = relPath(s.file, opts.cwd);
   const failures = s.cases.filter((c) => c.status === 'fail').length;
   const errors = s.error !== undefined ? 1 : 0;

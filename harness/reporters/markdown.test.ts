@@ -4,13 +4,11 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { CaseResult } from '../results.js';
-import { scenarioKey } from './format.js';
 import { code, MarkdownReporter, renderMarkdown, text } from './markdown.js';
-import { SAMPLE_CWD, sampleRunSummary, sampleScenarioInfos } from './sample.js';
+import { SAMPLE_CWD, sampleRunSummary } from './sample.js';
 
-function render(summary = sampleRunSummary(), extra: { maxTableRows?: number; maxBytes?: number } = {}): string {
-  const infos = new Map(sampleScenarioInfos(summary).map((i) => [scenarioKey(i), i]));
-  return renderMarkdown(summary, { cwd: SAMPLE_CWD, infos, ...extra });
+function render(summary = sampleRunSummary({ facts: true }), extra: { maxTableRows?: number; maxBytes?: number } = {}): string {
+  return renderMarkdown(summary, { cwd: SAMPLE_CWD, ...extra });
 }
 
 const rowsOf = (md: string) => md.split('\n').filter((l) => /^\| (✅|❌) \| [^|]+ \| (download|upload|list|remove|getProperties|getUrl|copy) \|/.test(l));

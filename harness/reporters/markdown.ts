@@ -1,10 +1,10 @@
 import type { CaseResult, RunSummary, ScenarioResult } from '../results.js';
 import {
   abortLine, actorLabel, caseLocation, countResults, finalLine, formatDuration, formatRequest, longExpected, longObserved,
-  pathLabel, plural, relPath, scenarioContext, scenarioKey, shortIdentities, tableOutcomes, timingSplit, type ScenarioContext,
+  pathLabel, plural, relPath, scenarioContext, shortIdentities, tableOutcomes, timingSplit, type ScenarioContext,
 } from './format.js';
 import { removeStaleReport, resolveOutPath, writeReportFile, writeToStream } from './output.js';
-import type { Reporter, ReporterOptions, ScenarioStartInfo } from './types.js';
+import type { Reporter, ReporterOptions } from './types.js';
 
 export interface MarkdownReporterOptions extends ReporterOptions {
   /** Scenarios with more cases than this show only their failed cases and counts. Default 50. */
@@ -26,14 +26,9 @@ export interface MarkdownReporterOptions extends ReporterOptions {
 export class MarkdownReporter implements Reporter {
   readonly name = 'markdown';
   private readonly options: MarkdownReporterOptions;
-  private readonly infos = new Map<string, ScenarioStartInfo>();
 
   constructor(options: MarkdownReporterOptions = {}) {
     this.options = options;
-  }
-
-  onScenarioStart(info: ScenarioStartInfo): void {
-    this.infos.set(scenarioKey(info), info);
   }
 
   /** The previous run's file goes first: a run that stops before writing must not leave it looking current. */
@@ -45,7 +40,6 @@ export class MarkdownReporter implements Reporter {
     const cwd = this.options.cwd ?? process.cwd();
     const md = renderMarkdown(summary, {
       cwd,
-      infos: this.infos,
       maxTableRows: this.options.maxTableRows,
       maxBytes: this.options.maxBytes,
     });
@@ -63,7 +57,6 @@ export class MarkdownReporter implements Reporter {
 
 export interface MarkdownRenderOptions {
   cwd: string;
-  infos?: Map<string, ScenarioStartInfo>;
   maxTableRows?: number | undefined;
   maxBytes?: number | undefined;
 }
@@ -73,7 +66,7 @@ type TableLevel = number;
 
 export function renderMarkdown(summary: RunSummary, opts: MarkdownRenderOptions): string {
   const maxBytes = opts.maxBytes ?? 900_000;
-  const contexts = new Map(summary.scenarios.map((s) => [s, scenarioContext(s, opts.infos?.get(scenarioKey(s)))]));
+  const contexts = new Map(summary.scenarios.map((s) => [s, scenarioContext(s)]));
   const head = renderHead(summary, opts).join('\n');
   const failures = summary.scenarios.flatMap((s) => s.cases.filter((c) => c.status === 'fail').map((c) => [s, c] as const));
   const blocks = failures.map(([s, f], i) => ['', ...renderFailure(f, i + 1, contexts.get(s)!, opts.cwd)].join('\n'));

@@ -7,13 +7,11 @@ import type { RunSummary } from '../results.js';
 import { createReporters } from './index.js';
 import { renderJson } from './json.js';
 import { findResultsFiles, MergeError, mergeRunSummaries, readRunResults, replayRun, type RunResultsFile } from './merge.js';
-import { SAMPLE_CWD, sampleRunSummary, sampleScenarioInfos } from './sample.js';
+import { SAMPLE_CWD, sampleRunSummary } from './sample.js';
 
 /** The sample run as the runner now reports it: scenarios in file order, each with its actors and default bucket. */
 function wholeRun(): RunSummary {
-  const summary = sampleRunSummary();
-  const infos = sampleScenarioInfos(summary);
-  summary.scenarios.forEach((s, i) => Object.assign(s, { actors: infos[i]!.actors, defaultBucket: infos[i]!.defaultBucket }));
+  const summary = sampleRunSummary({ facts: true });
   summary.scenarios.sort((a, b) => (a.file < b.file ? -1 : 1));
   return summary;
 }

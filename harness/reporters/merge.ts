@@ -152,8 +152,6 @@ export async function replayRun(summary: RunSummary, reporter: Reporter): Promis
       name: s.name,
       file: s.file,
       caseCount: s.cases.length,
-      ...(s.actors ? { actors: s.actors } : {}),
-      ...(s.defaultBucket !== undefined ? { defaultBucket: s.defaultBucket } : {}),
     });
     for (const c of s.cases) await reporter.onCaseResult?.(c);
     await reporter.onScenarioEnd?.(s);

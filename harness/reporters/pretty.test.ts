@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../results.js';
-import { createColors, scenarioKey, shouldUseColor, stripAnsi } from './format.js';
+import { createColors, shouldUseColor, stripAnsi } from './format.js';
 import { PrettyReporter, renderPretty } from './pretty.js';
 import { SAMPLE_CWD, sampleRunSummary, sampleScenarioInfos } from './sample.js';
 
@@ -72,9 +72,8 @@ describe('pretty reporter', () => {
   });
 
   it('tabulates every case with status, actor, operation, path, expected, observed and time', () => {
-    const summary = sampleRunSummary();
-    const infos = new Map(sampleScenarioInfos(summary).map((i) => [scenarioKey(i), i]));
-    const out = renderPretty(summary, { cwd: SAMPLE_CWD, infos });
+    const summary = sampleRunSummary({ facts: true });
+    const out = renderPretty(summary, { cwd: SAMPLE_CWD });
     const row = out.split('\n').find((l) => l.includes('bob') && l.includes('remove'))!;
     expect(row).toMatch(/^ {2}✗ {2}bob +remove +protected\/us-east-1:1f0e4c2a…\/photo\.jpg +deny +allow +52 ms +47$/);
     const denied = out.split('\n').find((l) => l.includes('guest') && l.includes('list'))!;
@@ -84,8 +83,8 @@ describe('pretty reporter', () => {
     // The non-default bucket is named, the default one is not.
     expect(out).toContain('reports/2024.csv (bucket archive)');
     expect(out).not.toContain('(bucket media)');
-    // Without the runner's context and with two buckets in a scenario, every row names its bucket.
-    const bare = renderPretty(summary, { cwd: SAMPLE_CWD });
+    // Without the runner's context (an older results.json) and with two buckets in a scenario, every row names its bucket.
+    const bare = renderPretty(sampleRunSummary(), { cwd: SAMPLE_CWD });
     expect(bare).toContain('public/derived/ (bucket media)');
     expect(bare).not.toContain('public/readme.txt (bucket media)');
   });

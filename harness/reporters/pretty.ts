@@ -44,7 +44,6 @@ export class PrettyReporter implements Reporter {
   private readonly c: Colors;
   private readonly live: boolean;
   private readonly columns: number | undefined;
-  private readonly infos = new Map<string, ScenarioStartInfo>();
   private readonly files: string[] = [];
   /** Running scenarios, in start order. */
   private readonly active = new Map<string, Progress>();
@@ -66,7 +65,6 @@ export class PrettyReporter implements Reporter {
 
   onScenarioStart(info: ScenarioStartInfo): void {
     const key = scenarioKey(info);
-    this.infos.set(key, info);
     this.active.set(key, { name: info.name, total: info.caseCount, done: 0, passed: 0, failed: 0, marks: [], flushed: 0 });
     const where = `${relPath(info.file, this.cwd)} · ${plural(info.caseCount, 'case')}`;
     if (this.live) this.print('');
@@ -121,7 +119,6 @@ export class PrettyReporter implements Reporter {
         colors: this.c,
         columns: this.columns,
         files: this.files,
-        infos: this.infos,
       }),
     );
   }
@@ -167,7 +164,6 @@ export interface PrettyRenderOptions {
   columns?: number | undefined;
   /** Report files written by other reporters, named in the summary line. */
   files?: string[];
-  infos?: Map<string, ScenarioStartInfo>;
 }
 
 /** The end-of-run report as text; the last line is exactly `N passed, N failed`. */
@@ -175,7 +171,7 @@ export function renderPretty(summary: RunSummary, opts: PrettyRenderOptions): st
   const c = opts.colors ?? createColors(false);
   const out: string[] = [];
   const contexts = new Map<ScenarioResult, ScenarioContext>();
-  for (const s of summary.scenarios) contexts.set(s, scenarioContext(s, opts.infos?.get(scenarioKey(s))));
+  for (const s of summary.scenarios) contexts.set(s, scenarioContext(s));
 
   for (const s of summary.scenarios) {
     out.push('', ...renderScenario(s, contexts.get(s)!, opts, c));

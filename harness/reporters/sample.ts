@@ -3,7 +3,7 @@
  * three scenarios with passes, failures (written and derived), a copy, a second bucket,
  * warnings, text that needs escaping, and a scenario that failed to set up.
  */
-import type { CaseResult, RunSummary, ScenarioResult } from '../results.js';
+import type { CaseResult, RunSummary, ScenarioActor, ScenarioResult } from '../results.js';
 import type { ScenarioStartInfo } from './types.js';
 
 export const SAMPLE_CWD = '/work/app';
@@ -32,7 +32,11 @@ function scenario(name: string, file: string, durationMs: number, inputs: CaseIn
   return { name, file: abs, cases, durationMs, warnings, ...(error !== undefined ? { error } : {}) };
 }
 
-export function sampleRunSummary(): RunSummary {
+/**
+ * `facts`: each scenario carries its actors and default bucket, as the runner writes them;
+ * without, it is a result of an older version, from which reports infer what they can.
+ */
+export function sampleRunSummary(options: { facts?: boolean } = {}): RunSummary {
   const owners = scenario('Owners manage their own protected folder', 'scenarios/owner-protected.yaml', 2314, [
     {
       title: 'guest download public/readme.txt', actor: 'guest', op: 'download', path: 'public/readme.txt',
@@ -148,6 +152,9 @@ export function sampleRunSummary(): RunSummary {
       'Every Resource must name the bucket "partner-bucket-1234".');
 
   const scenarios = [owners, drift, cross];
+  if (options.facts) {
+    for (const s of scenarios) Object.assign(s, { actors: SAMPLE_ACTORS[s.name] ?? [], defaultBucket: s === cross ? 'partner' : 'media' });
+  }
   const all = scenarios.flatMap((x) => x.cases);
   return {
     scenarios,
@@ -159,22 +166,18 @@ export function sampleRunSummary(): RunSummary {
   };
 }
 
-/** What the runner sends at each scenario start, with actors and their groups. */
+/** The actors of each sample scenario, with their groups. */
+const SAMPLE_ACTORS: Record<string, ScenarioActor[]> = {
+  'Owners manage their own protected folder': [
+    { name: 'guest', groups: [] }, { name: 'alice', groups: [] }, { name: 'bob', groups: [] }, { name: 'carol', groups: ['editors'] },
+  ],
+  'Paths map against enforced IAM': [
+    { name: 'guest', groups: [] }, { name: 'dana', groups: [] }, { name: 'erin', groups: ['admin'] }, { name: 'frank', groups: ['editors'] },
+  ],
+  'Cross-account bucket policy': [{ name: 'guest', groups: [] }, { name: 'partner', groups: [] }],
+};
+
+/** What the runner sends at each scenario start. */
 export function sampleScenarioInfos(summary: RunSummary = sampleRunSummary()): ScenarioStartInfo[] {
-  const actors: Record<string, ScenarioStartInfo['actors']> = {
-    'Owners manage their own protected folder': [
-      { name: 'guest', groups: [] }, { name: 'alice', groups: [] }, { name: 'bob', groups: [] }, { name: 'carol', groups: ['editors'] },
-    ],
-    'Paths map against enforced IAM': [
-      { name: 'guest', groups: [] }, { name: 'dana', groups: [] }, { name: 'erin', groups: ['admin'] }, { name: 'frank', groups: ['editors'] },
-    ],
-    'Cross-account bucket policy': [{ name: 'guest', groups: [] }, { name: 'partner', groups: [] }],
-  };
-  return summary.scenarios.map((s) => ({
-    name: s.name,
-    file: s.file,
-    caseCount: s.cases.length,
-    actors: actors[s.name] ?? [],
-    defaultBucket: s.name === 'Cross-account bucket policy' ? 'partner' : 'media',
-  }));
+  return summary.scenarios.map((s) => ({ name: s.name, file: s.file, caseCount: s.cases.length }));
 }

@@ -1,4 +1,6 @@
-import type { CaseResult, RunSummary, ScenarioResult } from '../results.js';
+import type { CaseResult, RunSummary, ScenarioActor, ScenarioResult } from '../results.js';
+
+export type { ScenarioActor } from '../results.js';
 
 /**
  * Reporters observe a run; the runner decides. Every hook is optional and may be async.
@@ -35,34 +37,11 @@ export interface RunStartInfo {
   startedAt: string;
 }
 
-/** Someone a scenario lets act: `guest` or a user from `auth.users`. */
-export interface ScenarioActor {
-  name: string;
-  /** Cognito groups the user is in (empty for guest and for users in no group). */
-  groups: string[];
-}
-
+/** For progress only: what a report shows about a scenario travels in its {@link ScenarioResult}. */
 export interface ScenarioStartInfo {
   name: string;
   file: string;
   caseCount: number;
-  /**
-   * Optional context the runner knows from the loaded Scenario. Reports use it to show each
-   * user's groups and to hide the default bucket's name; without it they infer what they can
-   * from the case results.
-   */
-  actors?: ScenarioActor[];
-  /** Friendly name of the scenario's default bucket. */
-  defaultBucket?: string;
-}
-
-/**
- * Fields a ScenarioResult may carry in addition to ../results.ts. Read when present, so a
- * re-rendered summary can show the same context as a live run.
- */
-export interface ScenarioResultExtras {
-  actors?: ScenarioActor[];
-  defaultBucket?: string;
 }
 
 /** Options shared by the built-in reporters. */

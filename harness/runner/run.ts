@@ -227,16 +227,8 @@ async function runPlans(
     const buckets = bucketsOf(plan);
     buckets.forEach((b) => busyBuckets.add(b));
     const task = (async () => {
-      const actors = [{ name: 'guest', groups: [] }, ...plan.users.map((u) => ({ name: u.name, groups: [...u.groups] }))];
-      const defaultBucket = plan.scenario.buckets.find((b) => b.default)?.name ?? plan.scenario.buckets[0]?.name;
       partial.set(index, { plan, cases: [] });
-      await reporter.onScenarioStart?.({
-        name: planTitle(plan),
-        file: plan.scenario.file,
-        caseCount: plan.cases.length,
-        actors,
-        ...(defaultBucket !== undefined ? { defaultBucket } : {}),
-      });
+      await reporter.onScenarioStart?.({ name: planTitle(plan), file: plan.scenario.file, caseCount: plan.cases.length });
       const { client, release } = acquireClient(plan);
       try {
         const result = await runScenario(plan, options.stack, `r${runId}s${index}`, {
@@ -253,7 +245,7 @@ async function runPlans(
         release();
       }
       // What the reports show about the scenario travels with its result (so the JSON can be re-rendered).
-      const result = Object.assign(results[index]!, { actors, ...(defaultBucket !== undefined ? { defaultBucket } : {}) });
+      const result = Object.assign(results[index]!, scenarioFacts(plan));
       await reporter.onScenarioEnd?.(result);
     })().finally(() => {
       buckets.forEach((b) => busyBuckets.delete(b));
@@ -269,11 +261,9 @@ async function runPlans(
   if (signal?.aborted) {
     // Scenarios cut short keep the cases they ran; a scenario never started is left out.
     for (const [index, { plan, cases }] of partial) {
-      const actors = [{ name: 'guest', groups: [] }, ...plan.users.map((u) => ({ name: u.name, groups: [...u.groups] }))];
-      const defaultBucket = plan.scenario.buckets.find((b) => b.default)?.name ?? plan.scenario.buckets[0]?.name;
       results[index] = {
         name: plan.scenario.name, file: plan.scenario.file, cases, durationMs: performance.now() - started, warnings: [...plan.notes],
-        actors, ...(defaultBucket !== undefined ? { defaultBucket } : {}),
+        ...scenarioFacts(plan),
       };
     }
     const planned = plans.reduce((n, p) => n + p.cases.length, 0);
@@ -300,4 +290,11 @@ async function runPlans(
   };
   await reporter.onRunEnd?.(summary);
   return summary;
+}
+
+/** What the reports show about a scenario beyond its cases: who acts (guest first) and its default bucket. */
+function scenarioFacts(plan: ScenarioPlan): Pick<ScenarioResult, 'actors' | 'defaultBucket'> {
+  const actors = [{ name: 'guest', groups: [] }, ...plan.users.map((u) => ({ name: u.name, groups: [...u.groups] }))];
+  const defaultBucket = plan.scenario.buckets.find((b) => b.default)?.name ?? plan.scenario.buckets[0]?.name;
+  return { actors, ...(defaultBucket !== undefined ? { defaultBucket } : {}) };
 }
