@@ -121,6 +121,15 @@ describe('html reporter', () => {
     expect([...new Set(owners.map((c) => c['data-actor']))]).toEqual(['guest', 'alice', 'bob', 'carol']);
   });
 
+  it('inlines its stylesheet and script from the asset files, so the page is one self-contained file', async () => {
+    const html = render();
+    const css = await readFile(new URL('./assets/report.css', import.meta.url), 'utf8');
+    const js = await readFile(new URL('./assets/report.js', import.meta.url), 'utf8');
+    expect(html).toContain(`<style>\n${css}</style>`);
+    expect(html).toContain(`<script>\n${js}</script>`);
+    expect(html).not.toMatch(/<link |<script src=/);
+  });
+
   it('writes report.html into the out directory', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'ase-html-'));
     onTestFinished(() => rm(dir, { recursive: true, force: true }));

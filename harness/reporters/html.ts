@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { CaseResult, RunSummary, ScenarioResult } from '../results.js';
 import type { StorageOp } from '../scenario/types.js';
 import {
@@ -104,7 +105,8 @@ export function renderHtml(summary: RunSummary, opts: HtmlRenderOptions): string
 <meta name="color-scheme" content="light dark">
 <meta name="generator" content="amplify-storage-emulator">
 <title>${esc(`${aborted ? (summary.aborted?.kind === 'infrastructure' ? '⚠ ABORTED' : '⚠ INTERRUPTED') : ok ? '✓' : '✗'} ${title} — ${finalLine(summary)}`)}</title>
-<style>${CSS}</style>
+<style>
+${pageAssets().css}</style>
 </head>
 <body>
 <header class="page-head">
@@ -134,7 +136,8 @@ ${scenarioHtml}
   <p class="final"><code>${esc(finalLine(summary))}</code></p>
 </footer>
 </main>
-<script>${JS}</script>
+<script>
+${pageAssets().js}</script>
 </body>
 </html>
 `;
@@ -398,149 +401,16 @@ const LEGEND = `<div class="legend" aria-label="Legend">
     <span class="item muted">Hover a cell for the role, the deciding S3 request and the reasons.</span>
   </div>`;
 
-const CSS = `
-:root{
-  --bg:#f6f8fa;--card:#fff;--border:#d0d7de;--border-soft:#e6eaef;--text:#1f2328;--muted:#59636e;
-  --green:#1a7f37;--green-bg:#dafbe1;--green-br:#aceebb;--red:#cf222e;--red-bg:#ffebe9;--red-br:#ffcecb;
-  --yellow:#9a6700;--yellow-bg:#fff8c5;--yellow-br:#f5e0a0;--blue:#0969da;--chip:#eef1f4;--head:#f6f8fa;
-  --shadow:0 1px 0 rgba(31,35,40,.04),0 1px 3px rgba(31,35,40,.06);
-  --sans:-apple-system,BlinkMacSystemFont,"Segoe UI","Noto Sans",Helvetica,Arial,sans-serif,"Apple Color Emoji","Segoe UI Emoji";
-  --mono:ui-monospace,SFMono-Regular,"SF Mono",Menlo,Consolas,"Liberation Mono","DejaVu Sans Mono",monospace;
+/**
+ * The page's stylesheet and script, shipped beside this module (assets/, copied into dist/ by
+ * `npm run build`) and inlined, so the report stays one self-contained file. report.js measures
+ * the first header row so the second one sticks right below it, and wires the failures filter.
+ */
+let assets: { css: string; js: string } | undefined;
+function pageAssets(): { css: string; js: string } {
+  assets ??= {
+    css: readFileSync(new URL('./assets/report.css', import.meta.url), 'utf8'),
+    js: readFileSync(new URL('./assets/report.js', import.meta.url), 'utf8'),
+  };
+  return assets;
 }
-@media (prefers-color-scheme:dark){:root{
-  --bg:#0d1117;--card:#151b23;--border:#3d444d;--border-soft:#262c36;--text:#e6edf3;--muted:#9198a1;
-  --green:#3fb950;--green-bg:rgba(46,160,67,.15);--green-br:rgba(46,160,67,.4);--red:#f85149;--red-bg:rgba(248,81,73,.15);--red-br:rgba(248,81,73,.45);
-  --yellow:#d29922;--yellow-bg:rgba(187,128,9,.15);--yellow-br:rgba(187,128,9,.4);--blue:#4493f8;--chip:#262c36;--head:#1b222c;--shadow:none;
-}}
-*{box-sizing:border-box}
-html{-webkit-text-size-adjust:100%}
-body{margin:0;background:var(--bg);color:var(--text);font:14px/1.5 var(--sans)}
-a{color:var(--blue);text-decoration:none}a:hover{text-decoration:underline}
-code,pre{font-family:var(--mono);font-size:12.5px}
-.wrap{max-width:1440px;margin:0 auto;padding:0 24px}
-.muted{color:var(--muted)}
-.page-head{background:var(--card);border-bottom:1px solid var(--border);padding:20px 0 22px;margin-bottom:24px}
-.eyebrow{color:var(--muted);font-size:12px;letter-spacing:.02em}
-.eyebrow code{font-size:12px}
-.head-row{display:flex;align-items:center;gap:14px;flex-wrap:wrap;margin:4px 0 2px}
-h1{font-size:24px;font-weight:600;margin:0;letter-spacing:-.01em}
-h2{font-size:16px;font-weight:600;margin:0}
-h3{font-size:14px;font-weight:600;margin:0}
-.meta{color:var(--muted);margin:4px 0 0}
-.meta code{color:var(--text)}
-.status{display:inline-flex;align-items:center;gap:6px;border-radius:999px;padding:3px 12px;font-weight:600;font-size:13px;border:1px solid}
-.status.pass{color:var(--green);background:var(--green-bg);border-color:var(--green-br)}
-.status.fail{color:var(--red);background:var(--red-bg);border-color:var(--red-br)}
-a.status:hover{text-decoration:none;filter:brightness(.97)}
-.status.none{color:var(--muted);background:var(--chip);border-color:var(--border)}
-.aborted{margin:12px 0 0;padding:10px 14px;border:1px solid var(--red-br);border-radius:8px;background:var(--red-bg);color:var(--red);font-weight:600}
-.stats{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:12px;margin-top:18px}
-.stat{border:1px solid var(--border);border-radius:8px;padding:10px 14px;background:var(--card);position:relative;overflow:hidden}
-.stat::before{content:"";position:absolute;left:0;top:0;bottom:0;width:3px;background:var(--border)}
-.stat.pass::before{background:var(--green)}.stat.fail::before{background:var(--red)}.stat.warn::before{background:var(--yellow)}
-.stat-value{font-size:24px;font-weight:600;line-height:1.2;font-variant-numeric:tabular-nums}
-.stat.fail .stat-value{color:var(--red)}.stat.pass .stat-value{color:var(--green)}.stat.warn .stat-value{color:var(--yellow)}
-.stat-label{color:var(--muted);font-size:12px}
-.card{background:var(--card);border:1px solid var(--border);border-radius:10px;box-shadow:var(--shadow);padding:16px 18px;margin-bottom:20px}
-.card-head{display:flex;align-items:center;justify-content:space-between;gap:12px;flex-wrap:wrap;margin-bottom:8px}
-.card-head h2{display:flex;align-items:center;gap:8px}
-.count{background:var(--red-bg);color:var(--red);border-radius:999px;padding:0 8px;font-size:12px;font-weight:600}
-.ico-fail{color:var(--red)}
-.toggle{color:var(--muted);font-size:13px;display:inline-flex;gap:6px;align-items:center;cursor:pointer;user-select:none}
-.badge{display:inline-flex;align-items:center;gap:4px;border-radius:6px;padding:1px 8px;font-size:12px;font-weight:600;border:1px solid;white-space:nowrap}
-.badge.pass{color:var(--green);background:var(--green-bg);border-color:var(--green-br)}
-.badge.fail{color:var(--red);background:var(--red-bg);border-color:var(--red-br)}
-.badge.warn{color:var(--yellow);background:var(--yellow-bg);border-color:var(--yellow-br)}
-.badge.muted{color:var(--muted);background:var(--chip);border-color:var(--border)}
-.table-scroll{overflow-x:auto}
-table{border-collapse:separate;border-spacing:0}
-.overview{width:100%}
-.overview th,.overview td{padding:8px 10px;border-bottom:1px solid var(--border-soft);text-align:left;vertical-align:middle;white-space:nowrap}
-.overview th{color:var(--muted);font-weight:600;font-size:12px}
-.overview tbody tr:last-child td{border-bottom:0}
-.num{text-align:right!important;font-variant-numeric:tabular-nums}
-.failures .failure{border:1px solid var(--red-br);border-left:4px solid var(--red);border-radius:8px;padding:12px 14px;margin-top:12px;background:var(--card)}
-.failure header{display:flex;align-items:center;gap:8px;flex-wrap:wrap}
-.failure .where{color:var(--muted);margin:4px 0 8px;font-size:13px}
-.failure .where code{color:var(--text)}
-.failure dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}
-.failure dt{color:var(--muted);font-weight:500}
-.failure dd{margin:0;min-width:0;overflow-wrap:anywhere}
-.failure dd code{background:var(--chip);padding:1px 5px;border-radius:4px}
-.failure .obs{color:var(--red);font-weight:600}
-.failure .exp{color:var(--green);font-weight:600}
-.failure .note{color:var(--muted);margin-top:2px}
-.reasons{margin:0;padding-left:18px}
-.op{font-family:var(--mono);font-size:12.5px;font-weight:600}
-.error-text{background:var(--red-bg);border:1px solid var(--red-br);color:var(--text);border-radius:6px;padding:10px 12px;margin:8px 0 0;white-space:pre-wrap;overflow-wrap:anywhere}
-.callout{border-radius:8px;padding:10px 14px;margin:10px 0;border:1px solid}
-.callout ul{margin:4px 0 0;padding-left:20px}
-.callout.error{background:var(--red-bg);border-color:var(--red-br)}
-.callout.error strong{color:var(--red)}
-.callout.error .error-text{background:var(--card)}
-.callout.warn{background:var(--yellow-bg);border-color:var(--yellow-br)}
-.callout.warn strong{color:var(--yellow)}
-.scenario .card-head{margin-bottom:2px}
-.scenario>.meta{margin-bottom:12px}
-.chip{display:inline-block;background:var(--chip);border:1px solid var(--border-soft);border-radius:999px;padding:0 7px;font-size:11px;line-height:18px;color:var(--text);font-weight:500;white-space:nowrap}
-.chip.group{background:rgba(9,105,218,.08);border-color:rgba(9,105,218,.25);color:var(--blue)}
-.chip.muted{color:var(--muted)}
-.chip.bucket{font-family:var(--sans);margin-right:4px}
-.matrix-scroll{overflow:auto;max-height:78vh;border:1px solid var(--border);border-radius:8px;outline:none}
-.matrix-scroll:focus-visible{box-shadow:0 0 0 2px var(--blue)}
-.matrix{font-size:13px;min-width:100%}
-.matrix th,.matrix td{border-bottom:1px solid var(--border-soft);border-right:1px solid var(--border-soft);padding:6px 10px;vertical-align:middle;text-align:left}
-.matrix thead th{vertical-align:top}
-.matrix thead th{position:sticky;background:var(--head);z-index:2;font-weight:600}
-.matrix thead tr:first-child th{top:0}
-.matrix thead tr:nth-child(2) th{top:var(--h1,34px);border-bottom:1px solid var(--border)}
-.matrix .corner{left:0;z-index:4;color:var(--muted);font-size:12px;vertical-align:bottom;min-width:160px;border-right:1px solid var(--border);border-bottom:1px solid var(--border)}
-.matrix .path-h{border-left:2px solid var(--border);font-weight:400;white-space:nowrap}
-.matrix .path-h.long{white-space:normal;min-width:200px;max-width:340px}
-.matrix .path-h .path{font-size:12px;color:var(--text)}
-.matrix .path-h.long .path{overflow-wrap:anywhere}
-.matrix .path-h .ident{color:var(--muted);border-bottom:1px dotted var(--muted)}
-.matrix .op-h{font-family:var(--mono);font-size:11.5px;color:var(--muted);font-weight:500;white-space:nowrap}
-.matrix .first{border-left:2px solid var(--border)}
-.matrix .actor-h{position:sticky;left:0;background:var(--card);z-index:1;white-space:nowrap;border-right:1px solid var(--border);font-weight:600}
-.matrix tbody tr:hover td,.matrix tbody tr:hover .actor-h{background-color:var(--head)}
-.matrix tbody tr:last-child th,.matrix tbody tr:last-child td{border-bottom:0}
-.actor-name{margin-right:6px}
-.chips{display:inline-flex;gap:4px;flex-wrap:wrap;vertical-align:1px}
-.cell{white-space:nowrap;min-width:84px}
-.cell.fail{background:var(--red-bg)!important}
-.cell.none{color:var(--border);text-align:center!important;vertical-align:middle!important}
-.res{display:flex;align-items:center;gap:5px;line-height:20px;color:var(--text);position:relative}
-a.res:hover{text-decoration:none}a.res:hover .txt{text-decoration:underline}
-.res+.res{margin-top:3px;padding-top:3px;border-top:1px dashed var(--border-soft)}
-.res .ico{display:inline-flex;align-items:center;justify-content:center;width:16px;height:16px;border-radius:50%;font-size:10px;font-weight:700;flex:none}
-.res.pass .ico{background:var(--green-bg);color:var(--green);border:1px solid var(--green-br)}
-.res.fail .ico{background:var(--red);color:#fff}
-.res.pass .txt{color:var(--muted)}
-.res.fail .txt{color:var(--red)}
-.res.fail .txt{display:flex;flex-direction:column;line-height:17px}
-.res.fail .exp-s{color:var(--muted);font-size:11.5px}
-.res .drv{color:var(--blue);font-size:9px;margin-left:1px;opacity:.8}
-.foot{color:var(--muted);font-size:12px;padding:8px 0 40px}
-.legend-row{display:flex;flex-wrap:wrap;align-items:center;gap:6px 14px;margin-top:12px;padding-top:12px;border-top:1px solid var(--border-soft);font-size:12.5px;color:var(--muted)}
-.legend-title{font-weight:600;color:var(--text)}
-.legend{display:flex;flex-wrap:wrap;align-items:center;gap:6px 18px}
-.legend .item{display:inline-flex;align-items:center;gap:6px}
-.legend .res{display:inline-flex}
-.none-sample{color:var(--muted);font-weight:700;width:16px;text-align:center}
-.final{margin:14px 0 0}
-body.only-failures .scenario.ok,body.only-failures .overview tr.ok{display:none}
-body.only-failures .matrix tbody tr:not(:has(.cell.fail)){display:none}
-@media (max-width:700px){.wrap{padding:0 12px}.failure dl{grid-template-columns:1fr}.failure dt{margin-top:6px}}
-@media print{.matrix-scroll{max-height:none;overflow:visible}.toggle{display:none}body{background:#fff}}
-`;
-
-// Measures the first header row so the second one sticks right below it; wires the filter.
-const JS = `
-(function(){
-  function fit(){document.querySelectorAll('table.matrix').forEach(function(t){var r=t.tHead&&t.tHead.rows[0];if(r){t.style.setProperty('--h1',r.getBoundingClientRect().height+'px');}});}
-  fit();addEventListener('resize',fit);
-  var box=document.getElementById('only-failures');
-  if(box){box.addEventListener('change',function(){document.body.classList.toggle('only-failures',box.checked);fit();});}
-})();
-`;
