@@ -43,8 +43,9 @@ export interface CacheKeyInput {
 
 /**
  * A digest of what the assembly depends on: the backend folder's files (names and contents), the
- * app's package.json, the lockfile, and `extra`. Code the backend imports from outside its folder
- * is not part of it (documented).
+ * app's package.json and tsconfig.json (its `paths` decide what an import resolves to), the
+ * lockfile, and `extra`. Files the backend imports from outside its folder are checked by the
+ * cache entry itself (harness/backend/cache.ts: their digests as of the synthesis).
  */
 export function backendCacheKey(input: CacheKeyInput): string {
   const hash = createHash('sha256');
@@ -57,6 +58,8 @@ export function backendCacheKey(input: CacheKeyInput): string {
   }
   const manifest = join(input.appRoot, 'package.json');
   if (existsSync(manifest)) add('package.json', readFileSync(manifest));
+  const tsconfig = join(input.appRoot, 'tsconfig.json');
+  if (existsSync(tsconfig)) add('tsconfig.json', readFileSync(tsconfig));
   const lockfile = findLockfile(input.appRoot);
   if (lockfile) add(`lockfile:${parse(lockfile).base}`, readFileSync(lockfile));
   for (const key of Object.keys(input.extra).sort()) add(`extra:${key}`, input.extra[key]!);

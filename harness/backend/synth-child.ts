@@ -9,14 +9,17 @@
  * auto-synthesize).
  *
  * It reports on file descriptor 3, one JSON line per job: `{ index, ok: true }` or
- * `{ index, ok: false, error: { name, message, resolution?, stack? } }`.
+ * `{ index, ok: false, error: { name, message, resolution?, stack? } }`. `imports` lists the local
+ * files (not node_modules) the program imported, as tsx saw them: the cache key covers them.
  */
 import { readFileSync, writeSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 interface Job { backendFile: string; appRoot: string; outDir: string; context: Record<string, string> }
 interface ChildError { name: string; message: string; resolution?: string; stack?: string }
-interface TsxApi { register(options: { namespace: string }): { import(specifier: string, parent: string): Promise<unknown>; unregister(): Promise<void> } }
+interface TsxApi {
+  register(options: { namespace: string; onImport?: (url: string) => void }): { import(specifier: string, parent: string): Promise<unknown>; unregister(): Promise<void> };
+}
 
 const { tsxApi, jobs } = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as { tsxApi: string; jobs: Job[] };
 const REPORT_FD = 3;
@@ -55,13 +58,24 @@ for (const [index, job] of jobs.entries()) {
   process.chdir(job.appRoot);
   process.env.CDK_OUTDIR = job.outDir;
   process.env.CDK_CONTEXT_JSON = JSON.stringify(job.context);
-  const scope = register({ namespace: `ase-synth-${index}` });
+  const imports = new Set<string>();
+  const scope = register({
+    namespace: `ase-synth-${index}`,
+    onImport: (url) => {
+      if (!url.startsWith('file:') || url.includes('/node_modules/')) return;
+      try {
+        imports.add(fileURLToPath(url.replace(/[?#].*$/, '')));
+      } catch {
+        // not a file
+      }
+    },
+  });
   try {
     await scope.import(pathToFileURL(job.backendFile).href, import.meta.url);
     (process as NodeJS.EventEmitter).emit('message', 'amplifySynth');
     if (!reported.has(index)) {
       reported.add(index);
-      send({ index, ok: true });
+      send({ index, ok: true, imports: [...imports] });
     }
   } catch (error) {
     fail(index, error);

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,11 +73,38 @@ describe('synthesizeBackend', () => {
     const first = await synthesizeBackend(app, { cacheDir });
     const auth = join(app, 'amplify/auth/resource.ts');
     await writeFile(auth, readFileSync(auth, 'utf8').replace("groups: ['admin', 'editors']", "groups: ['admin', 'editors', 'viewers']"));
-    const second = await synthesizeBackend(app, { cacheDir });
+    // Room for one entry: storing the new assembly evicts the least recently used one.
+    const second = await synthesizeBackend(app, { cacheDir, cacheEntries: 1 });
     expect(second.cached).toBe(false);
     expect(second.key).not.toBe(first.key);
     const nested = readdirSync(second.assemblyDir).find((f) => f.includes('auth') && f.endsWith('.nested.template.json'))!;
     expect(readFileSync(join(second.assemblyDir, nested), 'utf8')).toContain('viewers');
+    expect(readdirSync(cacheDir)).toEqual([second.key.slice(0, 32)]);
+  }, SYNTH_TIMEOUT);
+
+  it('keys the cache by the code backend.ts imports from outside amplify/ too', async () => {
+    const app = join(scratch, 'shared-code');
+    await cp(APP, app, { recursive: true });
+    await cpLink(app);
+    // Shared code beside amplify/ (as apps keep constants for both the backend and the front end).
+    await mkdir(join(app, 'shared'));
+    const shared = join(app, 'shared/groups.ts');
+    await writeFile(shared, "export const GROUPS = ['admin', 'editors'];\n");
+    const auth = join(app, 'amplify/auth/resource.ts');
+    await writeFile(auth, `import { GROUPS } from '../../shared/groups';\n${readFileSync(auth, 'utf8').replace("groups: ['admin', 'editors']", 'groups: GROUPS')}`);
+    const cacheDir = join(scratch, 'cache-shared');
+    const first = await synthesizeBackend(app, { cacheDir });
+    expect(first.imports).toEqual([shared]);
+    expect((await synthesizeBackend(app, { cacheDir })).cached).toBe(true);
+
+    await writeFile(shared, "export const GROUPS = ['admin', 'editors', 'viewers'];\n");
+    const second = await synthesizeBackend(app, { cacheDir });
+    expect(second.cached).toBe(false);
+    const nested = readdirSync(second.assemblyDir).find((f) => f.includes('auth') && f.endsWith('.nested.template.json'))!;
+    expect(readFileSync(join(second.assemblyDir, nested), 'utf8')).toContain('viewers');
+    expect((await synthesizeBackend(app, { cacheDir })).cached).toBe(true);
+    // The stale entry was replaced, not kept beside it; nothing temporary is left.
+    expect(readdirSync(cacheDir)).toEqual([second.key.slice(0, 32)]);
   }, SYNTH_TIMEOUT);
 
   it('gives one readable error with the synthesizer\'s own message and where in the app it was thrown', async () => {

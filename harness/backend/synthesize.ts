@@ -10,6 +10,7 @@ import type { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { userCacheDir } from '../../emulator/minio/locate.js';
 import { backendCacheKey } from './cache-key.js';
+import { currentEntry, DEFAULT_CACHE_ENTRIES, evictEntries, fileDigest, storeEntry } from './cache.js';
 import { BackendError } from './errors.js';
 import { locateBackend, resolveAppPackages, resolvePackage, type BackendLocation, type ResolvedPackage } from './locate.js';
 
@@ -29,6 +30,8 @@ export interface SynthesizeOptions {
   cache?: boolean;
   /** Where cached assemblies live. Default `${XDG_CACHE_HOME:-~/.cache}/amplify-storage-emulator/backends`. */
   cacheDir?: string;
+  /** How many assemblies the cache keeps (the most recently used). Default 32. */
+  cacheEntries?: number;
   /** Stop a backend program that runs longer than this (each backend). Default 180 s. */
   timeoutMs?: number;
   /** Environment of the child process (CDK_OUTDIR and CDK_CONTEXT_JSON are set on top). Default `process.env`. */
@@ -46,6 +49,8 @@ export interface SynthesizedBackend extends BackendLocation {
   key: string;
   /** true: taken from the cache without running the program. */
   cached: boolean;
+  /** The app's own files outside amplify/ (and outside node_modules) that the program imported, absolute. */
+  imports: string[];
   /** Time spent on this backend: its share of the child process when it ran, the cache look-up otherwise. */
   durationMs: number;
   /** Removes a temporary assembly (`cache: false`); a no-op for cached ones. */
@@ -59,8 +64,7 @@ export interface SynthesizeManyResult {
 }
 
 /** Bump when what is stored under a key changes shape. */
-const CACHE_FORMAT = '1';
-const META_FILE = 'ase-synth.json';
+const CACHE_FORMAT = '2';
 const DEFAULT_TIMEOUT_MS = 180_000;
 const OUTPUT_TAIL_BYTES = 16_384;
 /** From TypeScript sources (tests) the child bootstrap is .ts too, and needs tsx to start. */
@@ -110,8 +114,9 @@ export async function synthesizeBackends(inputs: string[], options: SynthesizeOp
       results[i]!.error = e;
       continue;
     }
-    if (job.cachedDir && isComplete(job.cachedDir)) {
-      results[i]!.backend = finished(job, job.cachedDir, true, performance.now() - started);
+    const hit = job.cachedDir ? currentEntry(job.cachedDir) : undefined;
+    if (hit) {
+      results[i]!.backend = finished(job, job.cachedDir!, true, performance.now() - started, hit.imports.map((f) => f.path));
       continue;
     }
     const same = pending.get(job.key);
@@ -189,11 +194,7 @@ function prepare(input: string, options: SynthesizeOptions): Prepared {
   return prepared;
 }
 
-function isComplete(dir: string): boolean {
-  return existsSync(join(dir, META_FILE)) && existsSync(join(dir, 'manifest.json'));
-}
-
-function finished(job: Prepared, assemblyDir: string, cached: boolean, durationMs: number, dispose?: () => Promise<void>): SynthesizedBackend {
+function finished(job: Prepared, assemblyDir: string, cached: boolean, durationMs: number, imports: string[], dispose?: () => Promise<void>): SynthesizedBackend {
   return {
     ...job.location,
     assemblyDir,
@@ -201,12 +202,21 @@ function finished(job: Prepared, assemblyDir: string, cached: boolean, durationM
     packages: job.packages,
     key: job.key,
     cached,
+    imports,
     durationMs,
     dispose: dispose ?? (async () => undefined),
   };
 }
 
 interface Outcome { backend?: SynthesizedBackend; error?: BackendError; unfinished?: boolean }
+
+/** The app's files among what the program imported: not node_modules, not under amplify/ (the key has those). */
+function appImports(imported: string[] | undefined, location: BackendLocation): string[] {
+  const inside = (file: string, dir: string) => !relative(dir, file).startsWith('..') && !isAbsolute(relative(dir, file));
+  return [...new Set(imported ?? [])]
+    .filter((f) => isAbsolute(f) && !f.split(/[\\/]/).includes('node_modules') && !inside(f, location.amplifyDir) && existsSync(f))
+    .sort();
+}
 
 /** Runs `jobs` in one child process; one outcome per job, in order. */
 async function runBatch(jobs: Prepared[], options: SynthesizeOptions): Promise<Outcome[]> {
@@ -223,7 +233,7 @@ async function runBatch(jobs: Prepared[], options: SynthesizeOptions): Promise<O
     jobs: jobs.map((j, i) => ({ backendFile: j.location.backendFile, appRoot: j.location.appRoot, outDir: outDirs[i], context: j.context })),
   }));
 
-  const reports = new Map<number, { ok: boolean; error?: ChildError; at: number }>();
+  const reports = new Map<number, { ok: boolean; error?: ChildError; imports?: string[]; at: number }>();
   let output = '';
   let timedOut = false;
   let exitCode: number | null = null;
@@ -251,8 +261,8 @@ async function runBatch(jobs: Prepared[], options: SynthesizeOptions): Promise<O
     arm();
     createInterface({ input: child.stdio[3] as Readable }).on('line', (line) => {
       try {
-        const report = JSON.parse(line) as { index: number; ok: boolean; error?: ChildError };
-        reports.set(report.index, { ok: report.ok, ...(report.error ? { error: report.error } : {}), at: performance.now() });
+        const report = JSON.parse(line) as { index: number; ok: boolean; error?: ChildError; imports?: string[] };
+        reports.set(report.index, { ok: report.ok, ...(report.error ? { error: report.error } : {}), ...(report.imports ? { imports: report.imports } : {}), at: performance.now() });
         arm();
       } catch {
         // not ours
@@ -274,7 +284,7 @@ async function runBatch(jobs: Prepared[], options: SynthesizeOptions): Promise<O
       if (report?.error) {
         outcomes.push({ error: synthError(display, report.error, job.location) });
       } else if (report?.ok && existsSync(join(outDir, 'manifest.json'))) {
-        outcomes.push({ backend: await store(job, outDir, share) });
+        outcomes.push({ backend: await store(job, outDir, share, appImports(report.imports, job.location)) });
       } else if (timedOut) {
         outcomes.push({ unfinished: true, error: new BackendError('synth-timeout', `${display} did not finish synthesizing within ${Math.round(timeoutMs / 1000)} s; `
           + `does it wait for something (a timer, a server, input)? Output so far:\n${indent(lastLines(output, 15))}`) });
@@ -283,7 +293,7 @@ async function runBatch(jobs: Prepared[], options: SynthesizeOptions): Promise<O
       } else {
         // Plain CDK apps synthesize on exit: the assembly may only be there now.
         outcomes.push(existsSync(join(outDir, 'manifest.json'))
-          ? { backend: await store(job, outDir, share) }
+          ? { backend: await store(job, outDir, share, appImports(report?.imports, job.location)) }
           : { error: new BackendError('synth-failed', `${display} ran but wrote no cloud assembly: does it call defineBackend(...) (or new App() from aws-cdk-lib)?`) });
       }
     }
@@ -292,24 +302,20 @@ async function runBatch(jobs: Prepared[], options: SynthesizeOptions): Promise<O
     await rm(scratch, { recursive: true, force: true });
   }
 
-  /** Moves a finished assembly to its cache entry, or to a temporary folder of its own. */
-  async function store(job: Prepared, outDir: string, durationMs: number): Promise<SynthesizedBackend> {
+  /** Moves a finished assembly to its cache entry (then keeps the cache to its size), or to a temporary folder of its own. */
+  async function store(job: Prepared, outDir: string, durationMs: number, imports: string[]): Promise<SynthesizedBackend> {
     if (job.cachedDir) {
-      await writeFile(join(outDir, META_FILE), `${JSON.stringify({
-        backendFile: job.location.backendFile, context: job.context, packages: job.packages, createdAt: new Date().toISOString(),
-      }, null, 2)}\n`);
-      try {
-        await rename(outDir, job.cachedDir);
-      } catch (e) {
-        // Another process stored the same key first: theirs is as good as ours.
-        if (!isComplete(job.cachedDir)) throw e;
-      }
-      return finished(job, job.cachedDir, false, durationMs);
+      await storeEntry(outDir, job.cachedDir, {
+        backendFile: job.location.backendFile, context: { ...job.context }, packages: job.packages, createdAt: new Date().toISOString(),
+        imports: imports.map((path) => ({ path, sha256: fileDigest(path) ?? '' })),
+      });
+      await evictEntries(job.cacheDir!, options.cacheEntries ?? DEFAULT_CACHE_ENTRIES);
+      return finished(job, job.cachedDir, false, durationMs, imports);
     }
     const own = await mkdtemp(join(tmpdir(), 'ase-synth-'));
     const assemblyDir = join(own, 'cdk.out');
     await rename(outDir, assemblyDir);
-    return finished(job, assemblyDir, false, durationMs, () => rm(own, { recursive: true, force: true }));
+    return finished(job, assemblyDir, false, durationMs, imports, () => rm(own, { recursive: true, force: true }));
   }
 }
 
