@@ -10,6 +10,7 @@ import { runScenarios } from '../../harness/runner/run.js';
 import { WarmApps } from '../../harness/runner/warm-apps.js';
 import type { Shard } from '../../harness/runner/shard.js';
 import { expandScenarioArgs } from '../../harness/scenario/files.js';
+import { appFlagDependencies, backendDependencies } from '../../harness/scenario/backend-source.js';
 import { loadScenarioFiles } from '../../harness/scenario/load-many.js';
 import { seededPasswords } from '../../harness/scenario/password.js';
 import { scenarioDependencies, touches, type Dependency } from '../../harness/watch/dependencies.js';
@@ -24,6 +25,9 @@ export interface WatchOptions {
   derive?: boolean;
   concurrency?: number;
   shard?: Shard;
+  /** --backend / --template: the app of files that name neither (absolute). */
+  backend?: string;
+  template?: string;
 }
 
 const CLEAR_SCREEN = '\x1b[2J\x1b[3J\x1b[H';
@@ -82,6 +86,8 @@ export async function runWatch(options: WatchOptions): Promise<number> {
   const warm = new WarmApps(stack);
   const dependencies = new Map<string, Dependency[]>();
   const passwordSeed = randomBytes(16).toString('hex');
+  const app = { ...(options.backend !== undefined ? { backend: options.backend } : {}), ...(options.template !== undefined ? { template: options.template } : {}) };
+  const flagDependencies = appFlagDependencies(app);
 
   const watcher = new ChangeWatcher((changed) => onChange(changed));
   const watchFolders = () => {
@@ -110,9 +116,14 @@ export async function runWatch(options: WatchOptions): Promise<number> {
       : `ase test --watch: ${changed.map(rel).join(', ')} changed; re-running ${toRun.map(rel).join(', ')}\n`);
     // A user without a password in the file gets the same generated one on every load of the file
     // (random per watch session), so an unchanged user stays signed in across re-runs.
-    const perFile = await Promise.all(toRun.map((f) => loadScenarioFiles([f], { generatePassword: seededPasswords(`${passwordSeed}\0${f}`) })));
+    const perFile = await Promise.all(toRun.map((f) => loadScenarioFiles([f], { ...app, generatePassword: seededPasswords(`${passwordSeed}\0${f}`) })));
     const loaded = { scenarios: perFile.flatMap((l) => l.scenarios), errors: perFile.flatMap((l) => l.errors) };
-    await Promise.all(toRun.map(async (f) => dependencies.set(f, await scenarioDependencies(f))));
+    // Besides what the file names: the backend it was read from (its amplify/ folder and the files
+    // backend.ts imports from elsewhere), or the --backend / --template of a file that did not load.
+    await Promise.all(toRun.map(async (f) => {
+      const scenario = loaded.scenarios.find((s) => s.file === f);
+      dependencies.set(f, [...await scenarioDependencies(f), ...(scenario ? backendDependencies(scenario) : flagDependencies)]);
+    }));
     watchFolders();
     if (loaded.errors.length > 0) {
       for (const error of loaded.errors) say(`${error}\n`);

@@ -75,6 +75,8 @@ export async function runTest(args: string[]): Promise<number> {
       ...(values.derive ? { derive: true } : {}),
       ...(concurrency !== undefined ? { concurrency } : {}),
       ...(shard ? { shard } : {}),
+      ...(values.backend !== undefined ? { backend: path.resolve(values.backend) } : {}),
+      ...(values.template !== undefined ? { template: path.resolve(values.template) } : {}),
     });
   }
 

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { appFlagDependencies, backendDependencies } from './backend-source.js';
 import { loadScenarioText } from './load.js';
 
 const TEMPLATE = resolve('test/fixtures/templates/plain-cfn.template.json');
@@ -46,5 +47,16 @@ describe('template: bucket CORS and bucket policy', () => {
   it('leaves a bucket the template does not create to the default rule (with its warning at run time)', async () => {
     const loaded = await scenario(`  - { name: other, bucketName: someone-elses-bucket, paths: { "public/*": { authenticated: [get] } } }`);
     expect(loaded.buckets[0]!.cors).toBeUndefined();
+  });
+});
+
+describe('what ase test --watch watches for a scenario read from an app', () => {
+  it('the template it was read from; for --backend alone, the amplify/ folder', async () => {
+    const loaded = await scenario(`  - { name: files, bucketName: ${BUCKET}, paths: { "public/*": { authenticated: [get] } } }`);
+    expect(backendDependencies(loaded)).toEqual([{ path: TEMPLATE, folder: false }]);
+    const app = resolve('test/fixtures/amplify-app');
+    expect(appFlagDependencies({ backend: app })).toEqual([{ path: resolve(app, 'amplify'), folder: true }]);
+    expect(appFlagDependencies({ template: TEMPLATE })).toEqual([{ path: TEMPLATE, folder: false }]);
+    expect(appFlagDependencies({})).toEqual([]);
   });
 });

@@ -4,11 +4,13 @@
  * needs. Values the scenario gives explicitly win; every policy taken from the backend says which
  * stack and logical ID it came from.
  */
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
-  BackendError, IntrinsicError, backendOutputs, readAssembly, readBackendApp, synthesizeBackend,
+  BackendError, IntrinsicError, backendOutputs, locateBackend, readAssembly, readBackendApp, synthesizeBackend,
   type BackendApp, type BackendRole, type SynthesizeOptions,
 } from '../backend/index.js';
+import type { Dependency } from '../watch/dependencies.js';
 import type { NamedPolicy, Scenario, ScenarioBackend } from './types.js';
 import { record as dict } from './values.js';
 import type { Dict } from './values.js';
@@ -35,7 +37,10 @@ export async function loadBackendSource(kind: 'backend' | 'template', ref: strin
     const synthesized = await synthesizeBackend(abs, options.synthesize);
     assemblyDir = synthesized.assemblyDir;
     from = synthesized.backendFile;
-    synthesis = { cached: synthesized.cached, durationMs: synthesized.durationMs, backendFile: synthesized.backendFile, packages: synthesized.packages };
+    synthesis = {
+      cached: synthesized.cached, durationMs: synthesized.durationMs, backendFile: synthesized.backendFile, packages: synthesized.packages,
+      amplifyDir: synthesized.amplifyDir, imports: synthesized.imports,
+    };
   }
   let app: BackendApp;
   try {
@@ -109,4 +114,39 @@ export function outputsFromApp(app: BackendApp): Record<string, unknown> {
       groups: app.groups.map((g) => ({ [g.name]: { precedence: g.precedence } })),
     },
   };
+}
+
+/**
+ * What a change to re-runs a scenario read from a backend (`ase test --watch`): its amplify/
+ * folder and the files backend.ts imports from outside it, or the template / cloud assembly.
+ */
+export function backendDependencies(scenario: Scenario): Dependency[] {
+  const backend = scenario.backend;
+  if (!backend) return [];
+  if (backend.synthesis) {
+    return [{ path: backend.synthesis.amplifyDir, folder: true }, ...backend.synthesis.imports.map((f) => ({ path: f, folder: false }))];
+  }
+  return pathDependency(backend.source);
+}
+
+/** The same for `--backend` / `--template` alone (a scenario file that did not load). */
+export function appFlagDependencies(app: { backend?: string; template?: string }): Dependency[] {
+  if (app.backend !== undefined) {
+    try {
+      return [{ path: locateBackend(app.backend).amplifyDir, folder: true }];
+    } catch {
+      // No backend there (yet): watch what was named, so the run starts when it appears.
+      return pathDependency(app.backend);
+    }
+  }
+  return app.template !== undefined ? pathDependency(app.template) : [];
+}
+
+function pathDependency(file: string): Dependency[] {
+  try {
+    return [{ path: file, folder: statSync(file).isDirectory() }];
+  } catch {
+    // Not there yet: its folder is watched, and its appearance counts as a change.
+    return [{ path: file, folder: false }];
+  }
 }

@@ -33,7 +33,13 @@ export interface ScenarioBackend {
   /** The cloud assembly read (for `backend`, the synthesized one). */
   assemblyDir: string;
   /** For `backend`: whether the assembly came from the cache, and how long it took. */
-  synthesis?: { cached: boolean; durationMs: number; backendFile: string; packages: Record<string, string> };
+  synthesis?: {
+    cached: boolean; durationMs: number; backendFile: string; packages: Record<string, string>;
+    /** The app's amplify/ folder. */
+    amplifyDir: string;
+    /** The app's own files outside amplify/ that backend.ts imports (shared code), absolute. */
+    imports: string[];
+  };
   /** What made the amplify_outputs: the app's @aws-amplify/client-config, or the decoded stack outputs. */
   outputsVia?: string;
   /** Everything read, with sources; bucket CORS rules are in `app.buckets[].cors` (and in the scenario's `buckets[].cors` unless it writes its own). */
