@@ -19,9 +19,12 @@ const MERGE_HELP = `ase merge-reports <folders or results.json...>   join the js
       --reporter <name>    as for ase test (default pretty); --out <dir|file> as for ase test`;
 
 const UP_HELP = `ase up <scenario.yaml | stack.json>     start the stack for local development (Ctrl-C stops it)
+ase up --backend <amplify/ dir>         the stack as your backend.ts deploys it (synthesized offline; no
+                                        scenario file): roles, policies, groups, buckets, CORS; users from
+                                        --user, else \`user\` and one \`user-<group>\` per group (--template likewise)
 ase up --outputs <amplify_outputs.json> serve your app's own amplify_outputs.json unchanged: its pool,
                                         client and identity pool IDs, region, sign-in attributes and buckets
-      --user <name[:groups]>  with --outputs alone: a user to create (e.g. alice@example.com:ADMINS); repeatable
+      --user <name[:groups]>  with --outputs or --backend alone: a user to create (e.g. alice@example.com:ADMINS); repeatable
       --port <n>           emulator port (default ${DEFAULT_EMULATOR_PORT}, the next free one if taken; 0: any free port)
       --host <addr>        also serve on this interface (default 127.0.0.1 only; others get a warning)
       --outputs <file>     with a scenario or stack config: where to write the app's amplify_outputs.json
@@ -33,7 +36,7 @@ ase up --outputs <amplify_outputs.json> serve your app's own amplify_outputs.jso
       --browser            print the Chromium command line that sends the AWS host names to the
                            stack's TLS front door and trusts its certificate
       --open <url>         also launch that Chromium (not headless) on your app's URL
-      --backend <dir> / --template <path>   as for ase test
+      --backend <dir> / --template <path>   with a scenario: as for ase test
       --data-dir <dir>     keep users, passwords, groups, identity IDs and objects across restarts
                            (default: none, all state is temporary)`;
 

@@ -3,6 +3,7 @@ import { buildRolePolicies, formatDecision } from '../../emulator/policy/index.j
 import { appConfigForScenario } from '../../harness/runner/app-config.js';
 import { planScenario } from '../../harness/runner/run.js';
 import { loadScenarioFiles } from '../../harness/scenario/load-many.js';
+import { loadBackendOnly } from '../../harness/scenario/load-backend-only.js';
 import type { NamedPolicy, Scenario } from '../../harness/scenario/types.js';
 import { parseArgs } from 'node:util';
 import { UsageError, withUsageErrors } from '../main.js';
@@ -88,19 +89,4 @@ function namedPolicies(scenario: Scenario, kind: 'guest' | 'authenticated' | 'gr
   if (!scenario.policies) return undefined;
   if (kind === 'group') return scenario.policies.groups[group!] ?? [];
   return scenario.policies[kind];
-}
-
-/** `ase policies --backend dir` without a scenario: everything from the backend. */
-async function loadBackendOnly(options: { backend?: string; template?: string }) {
-  const { loadScenarioText } = await import('../../harness/scenario/load.js');
-  const { ScenarioError } = await import('../../harness/scenario/errors.js');
-  const file = path.join(process.cwd(), '(--backend)');
-  try {
-    const name = path.relative(process.cwd(), options.backend ?? options.template ?? '') || '.';
-    const scenario = await loadScenarioText(`version: 1\nname: ${JSON.stringify(name)}\nderive: true\n`, file, options);
-    return { scenarios: [scenario], errors: [] as string[], rejectedFiles: 0 };
-  } catch (e) {
-    if (!(e instanceof ScenarioError)) throw e;
-    return { scenarios: [], errors: [e.issues.map((i) => i.message).join('\n')], rejectedFiles: 1 };
-  }
 }

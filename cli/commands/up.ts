@@ -8,6 +8,7 @@ import { installNodeTransport } from '../../emulator/transport/node.js';
 import { planScenario } from '../../harness/runner/run.js';
 import { ScenarioSession } from '../../harness/runner/run-scenario.js';
 import { loadScenarioFiles } from '../../harness/scenario/load-many.js';
+import { loadBackendOnly } from '../../harness/scenario/load-backend-only.js';
 import { appConfigFromOutputs } from '../../harness/runner/app-from-outputs.js';
 import type { AdminEndpoint } from '../../emulator/admin-client.js';
 import { DEFAULT_STATE_DIR, ensureStateDir, writeSecretFile } from '../state-dir.js';
@@ -29,6 +30,9 @@ import { chromiumCommandLine, openChromium, shellQuote } from './up-browser.js';
  *   IDs so the app runs unchanged; users from `--user` (or the app's own sign-up);
  * - a scenario file (auth, users, buckets, policies, objects; pool and client IDs derived from its
  *   name, so the written amplify_outputs.json stays valid across restarts);
+ * - the app's backend alone (`--backend amplify/` or `--template cdk.out`, no scenario file): roles,
+ *   policies, groups, buckets and CORS as the backend deploys them; users from `--user`, else one
+ *   plain user (`user`) and one per group (`user-<group>`), with kept passwords;
  * - a declarative stack config (JSON of emulator/config.ts's AppConfig, with its own IDs and passwords).
  * Generated passwords are random and kept in the state folder (cli/state-dir.ts) with
  * endpoints.json and the sign-up confirmation codes.
@@ -48,11 +52,13 @@ export async function runUp(args: string[]): Promise<number> {
     template: { type: 'string' },
     'data-dir': { type: 'string' },
   } }));
-  if (positionals.length > 1 || (positionals.length === 0 && values.outputs === undefined)) {
-    throw new UsageError('give one scenario or stack config file (ase up scenarios/owners.yaml), or your app\'s own outputs file (ase up --outputs ./amplify_outputs.json)');
+  const fromBackend = positionals.length === 0 && (values.backend !== undefined || values.template !== undefined);
+  if (positionals.length > 1 || (positionals.length === 0 && values.outputs === undefined && !fromBackend)) {
+    throw new UsageError('give one scenario or stack config file (ase up scenarios/owners.yaml), your app\'s backend (ase up --backend amplify/), or your app\'s own outputs file (ase up --outputs ./amplify_outputs.json)');
   }
-  const servesOutputs = positionals.length === 0;
-  if (!servesOutputs && values.user?.length) throw new UsageError('--user goes with --outputs alone; a scenario or stack config declares its own users');
+  if (values.backend !== undefined && values.template !== undefined) throw new UsageError('give --backend (the amplify/ folder) or --template (a cdk.out folder or template), not both');
+  const servesOutputs = positionals.length === 0 && !fromBackend;
+  if (positionals.length > 0 && values.user?.length) throw new UsageError('--user goes with --outputs or --backend alone; a scenario or stack config declares its own users');
   // Stable ports by default, so an app's endpoints stay the same across restarts; the next free
   // ones when they are taken (a second `ase up`). An explicit --port is used as given or fails.
   const port = values.port === undefined ? DEFAULT_EMULATOR_PORT : Number(values.port);
@@ -68,6 +74,28 @@ export async function runUp(args: string[]): Promise<number> {
     config = appConfigFromOutputs(await readOutputsFile(outputsFile), outputsFile, {
       users: (values.user ?? []).map(parseUserFlag).map((u) => ({ ...u, password: passwords.forUser(`outputs:${outputsFile}`, u.username) })),
     });
+  } else if (fromBackend) {
+    // Everything from the app's backend; the users from --user, else one plain user and one per group.
+    const ref = path.resolve((values.backend ?? values.template)!);
+    const source = `${values.backend !== undefined ? 'backend' : 'template'}:${ref}`;
+    const given = values.user?.map(parseUserFlag);
+    const app = { ...(values.backend !== undefined ? { backend: ref } : { template: ref }) };
+    if (!given) {
+      // The groups are the backend's: read it once without users to name one user after each.
+      const bare = await loadBackendOnly(app);
+      if (bare.errors.length > 0) {
+        for (const error of bare.errors) process.stderr.write(`ase up: ${error}\n`);
+        return EXIT.failed;
+      }
+      loaded = bare;
+    }
+    const users = given?.map((u) => ({ name: u.username, groups: u.groups }))
+      ?? [{ name: 'user', groups: [] }, ...loaded!.scenarios[0]!.auth.groups.map((g) => ({ name: `user-${g.name}`, groups: [g.name] }))];
+    loaded = await loadBackendOnly({ ...app, users: users.map((u) => ({ ...u, password: passwords.forUser(source, u.name) })) });
+    if (loaded.errors.length > 0) {
+      for (const error of loaded.errors) process.stderr.write(`ase up: ${error}\n`);
+      return EXIT.failed;
+    }
   } else {
     const file = path.resolve(positionals[0]!);
     const isStackConfig = file.endsWith('.json') && await isStackConfigFile(file);
