@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
-import { basename, isAbsolute, join, relative } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -88,6 +88,20 @@ export function defaultBackendCacheDir(env: NodeJS.ProcessEnv = process.env): st
  * where in the app it was thrown) or `synth-timeout`.
  */
 export async function synthesizeBackend(input: string, options: SynthesizeOptions = {}): Promise<SynthesizedBackend> {
+  if (options.cache === false) return synthesizeOne(input, options);
+  // Scenario files loaded at once that name one backend share one synthesis (not one child each).
+  const id = JSON.stringify([resolve(input), options.cacheDir ?? '', options.namespace ?? '', options.name ?? '', options.cacheEntries ?? '']);
+  let running = inFlight.get(id);
+  if (!running) {
+    running = synthesizeOne(input, options).finally(() => inFlight.delete(id));
+    inFlight.set(id, running);
+  }
+  return running;
+}
+
+const inFlight = new Map<string, Promise<SynthesizedBackend>>();
+
+async function synthesizeOne(input: string, options: SynthesizeOptions): Promise<SynthesizedBackend> {
   const [result] = await synthesizeBackends([input], { ...options, concurrency: 1 });
   if (result!.error) throw result!.error;
   return result!.backend!;
