@@ -21,26 +21,42 @@ else
   read -r -a args <<<"$bases"
 fi
 
-ctx="$(mktemp -d "${TMPDIR:-/tmp}/ase-image-context.XXXXXX")"
-trap 'rm -rf "$ctx"' EXIT
+# The context folder goes on every exit path: the EXIT trap covers errors and INT/TERM/HUP (turned
+# into exits); a run killed outright (SIGKILL) leaves one named after its pid, which the next run
+# removes once that pid is gone.
+for stale in "${TMPDIR:-/tmp}"/ase-image-context.*; do
+  [ -d "$stale" ] || continue
+  owner="${stale#*/ase-image-context.}"; owner="${owner%%.*}"
+  if ! kill -0 "$owner" 2>/dev/null; then rm -rf "$stale"; fi
+done
+ctx=""
+trap '[ -z "$ctx" ] || rm -rf "$ctx"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+ctx="$(mktemp -d "${TMPDIR:-/tmp}/ase-image-context.$$.XXXXXX")"
 [ -f dist/cli/bin.js ] || npm run build --silent
 npm pack --ignore-scripts --silent --pack-destination "$ctx" >/dev/null
 tar -xzf "$ctx"/amplify-storage-emulator-*.tgz -C "$ctx" && rm "$ctx"/amplify-storage-emulator-*.tgz
-# Production dependencies (npm ci --omit=dev), cached per lockfile.
+# Production dependencies (npm ci --omit=dev), cached per lockfile, as ONE tarball that the
+# Dockerfile ADDs (and the engine unpacks): the legacy builder (Debian's dockerd has no BuildKit
+# client here) sends a context of ~20k small files slowly, one file of the same bytes quickly.
 deps="${XDG_CACHE_HOME:-$HOME/.cache}/amplify-storage-emulator/docker/deps-$(sha256sum package-lock.json | cut -c1-16)"
-if [ ! -d "$deps/node_modules" ]; then
+if [ ! -s "$deps.tar" ]; then
   log "production dependencies (npm ci --omit=dev)"
-  rm -rf "$deps.tmp" && mkdir -p "$deps.tmp"
+  rm -rf "$deps.tmp" "$deps.tar.tmp" && mkdir -p "$deps.tmp"
   cp package-lock.json "$ctx/package/package.json" "$deps.tmp/"
   # npm ci when it can; npm install with the same lockfile when npm ci refuses it (npm ci rejects
   # some lockfiles npm install accepts, e.g. with bundled dependencies of dev-only packages).
   (cd "$deps.tmp" && { npm ci --omit=dev --ignore-scripts --no-audit --no-fund --prefer-offline --loglevel=error >/dev/null 2>&1 \
     || npm install --omit=dev --ignore-scripts --no-audit --no-fund --prefer-offline --loglevel=error >/dev/null; })
   rm -f "$deps.tmp/package.json" "$deps.tmp/package-lock.json"
-  mv "$deps.tmp" "$deps"
+  # Sorted, with fixed owners and times: the same lockfile gives the same bytes (and a cached layer).
+  tar -C "$deps.tmp" --sort=name --owner=0 --group=0 --numeric-owner --mtime='2000-01-01 00:00Z' -cf "$deps.tar.tmp" node_modules
+  rm -rf "$deps.tmp"
+  mv "$deps.tar.tmp" "$deps.tar"
 fi
-mkdir -p "$ctx/deps"
-cp -al "$deps/node_modules" "$ctx/deps/node_modules" 2>/dev/null || cp -a "$deps/node_modules" "$ctx/deps/node_modules"
+ln "$deps.tar" "$ctx/deps.tar" 2>/dev/null || cp "$deps.tar" "$ctx/deps.tar"
 
 # What a separate MinIO needs to serve the emulator, from the one place that says it.
 while IFS='=' read -r key value; do

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
-  SignJWT, exportJWK, generateKeyPair, jwtVerify, createLocalJWKSet,
+  SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, createLocalJWKSet,
   type JSONWebKeySet, type JWK, type JWTPayload, type JWTVerifyOptions, type JWTVerifyResult,
 } from 'jose';
 
@@ -26,6 +26,23 @@ export class SigningKeys {
     return new SigningKeys(privateKey, { ...jwk, kid, alg, use: 'sig' }, kid, alg);
   }
 
+  /** A key saved by {@link toPrivateJwk} (`--data-dir`), with the same `kid`. */
+  static async fromPrivateJwk(jwk: JWK): Promise<SigningKeys> {
+    const alg: SigningAlgorithm | undefined = jwk.alg === 'RS256' ? 'RS256' : jwk.alg === 'ES256' ? 'ES256' : undefined;
+    if (!alg || typeof jwk.kid !== 'string' || typeof jwk.d !== 'string') throw new Error('not a private RS256 or ES256 signing key with a kid');
+    const privateKey = await importJWK(jwk, alg, { extractable: true });
+    if (!(privateKey instanceof CryptoKey) || privateKey.type !== 'private') throw new Error('not a private key');
+    const publicJwk: JWK = alg === 'RS256'
+      ? { kty: jwk.kty, n: jwk.n, e: jwk.e }
+      : { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y };
+    return new SigningKeys(privateKey, { ...publicJwk, kid: jwk.kid, alg, use: 'sig' }, jwk.kid, alg);
+  }
+
+  /** The private key as a JWK, to be kept where only the emulator's user can read it. */
+  async toPrivateJwk(): Promise<JWK> {
+    return { ...(await exportJWK(this.privateKey)), kid: this.kid, alg: this.alg, use: 'sig' };
+  }
+
   get jwks(): JSONWebKeySet {
     return { keys: [this.publicJwk] };
   }
@@ -42,8 +59,9 @@ export class SigningKeys {
 }
 
 /**
- * The stack's three issuers, each with its own private key, generated in memory at start and never
- * written anywhere:
+ * The stack's three issuers, each with its own private key, generated in memory at start and
+ * written nowhere, except with `--data-dir` (emulator/state/keys-file.ts: one file, mode 0600, so
+ * that tokens issued before a restart still verify after it):
  * - `userPools`: user-pool ID and access tokens (published at each pool's `/.well-known/jwks.json`);
  * - `identity`: the classic flow's Cognito identity OpenID tokens (GetOpenIdToken), which STS
  *   AssumeRoleWithWebIdentity verifies;

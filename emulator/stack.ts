@@ -212,7 +212,10 @@ export class Stack implements AsyncDisposable {
     const binary = external ? '' : options.minioBinary ?? (await ensureMinio({ ...(options.onProgress ? { onProgress: options.onProgress } : {}) })).path;
     // Keys (RSA for the user pools, on libuv's thread pool) and the emulator's modules are made
     // while MinIO boots: only binding the emulator's port, which MinIO is told at spawn, comes first.
-    const keysReady = generateStackKeys();
+    // With a data dir, the keys of the previous run (tokens issued before a restart keep verifying).
+    const keysReady = options.dataDir
+      ? import('./state/keys-file.js').then(({ loadOrCreateStackKeys }) => loadOrCreateStackKeys(options.dataDir!))
+      : generateStackKeys();
     keysReady.catch(() => undefined); // awaited below
     const modules = Promise.all([import('./app.js'), import('./credentials/minio-vendor.js'), import('./minio/admin.js'), import('./minio/trust.js')]);
     modules.catch(() => undefined); // awaited below
@@ -443,6 +446,7 @@ export class Stack implements AsyncDisposable {
         roles: bindings,
       });
       if (!reuse) this.state?.restore(pool.id, config.identityPool.id);
+      this.state?.restoreBucketCors(this.bucketCors, config.buckets.map((b, i) => [b.bucketName, cors[i]!]));
       undo.push(() => this.identityPools.removePool(config.identityPool.id));
     } catch (e) {
       const leftovers: string[] = [];

@@ -435,6 +435,18 @@ export class UserPoolStore {
     return this.refreshTokens.size;
   }
 
+  /** The sign-ins of one pool that can still produce a valid token (`--data-dir` keeps them). */
+  listSignIns(poolId: string): RefreshTokenRecord[] {
+    const cutoff = this.clock.now().getTime() - LAST_TOKEN_VALIDITY_MS;
+    return [...this.refreshTokens.values()].filter((r) => r.poolId === poolId && r.expiresAt.getTime() > cutoff);
+  }
+
+  /** Puts back a sign-in saved by an earlier run (revoked ones stay revoked). */
+  restoreSignIn(record: RefreshTokenRecord): void {
+    this.saveRefreshToken(record);
+    if (record.revoked) this.revokedOriginJtis.add(record.originJti);
+  }
+
   findRefreshToken(token: string): RefreshTokenRecord | undefined {
     return this.refreshTokens.get(token);
   }

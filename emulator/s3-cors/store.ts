@@ -6,6 +6,13 @@ import type { BucketCors } from './rules.js';
  */
 export class BucketCorsStore {
   private readonly configs = new Map<string, BucketCors>();
+  private readonly listeners = new Set<(bucket: string) => void>();
+
+  /** Called after each change (`--data-dir` saves them). Returns an unsubscribe. */
+  onChange(listener: (bucket: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   /** undefined: no such bucket on this stack. */
   get(bucket: string): BucketCors | undefined {
@@ -14,6 +21,7 @@ export class BucketCorsStore {
 
   set(bucket: string, cors: BucketCors): void {
     this.configs.set(bucket, cors);
+    for (const listener of this.listeners) listener(bucket);
   }
 
   has(bucket: string): boolean {

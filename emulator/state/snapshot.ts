@@ -1,20 +1,48 @@
 import type { Identity, IdentityPoolStore } from '../cognito-identity/store.js';
-import type { StoredGroup, StoredUser, UserPool, UserStatus } from '../cognito-idp/store.js';
+import type { BucketCors } from '../s3-cors/rules.js';
+import type { RefreshTokenRecord, StoredGroup, StoredUser, UserPool, UserPoolStore, UserStatus } from '../cognito-idp/store.js';
 
 /**
- * What `--data-dir` keeps of the emulator's own state, as JSON: each user pool's users (with their
- * SRP verifiers, never passwords), groups and memberships, and each identity pool's identities.
- * Sessions, refresh tokens and vended credentials are not kept: a restart signs everyone out.
+ * What `--data-dir` keeps of the emulator's own state, as JSON (mode 0600): each user pool's users
+ * (with their SRP verifiers, never passwords), groups and memberships, its sign-ins (refresh
+ * tokens, revoked or not, until they can mint no valid token), and each identity pool's
+ * identities; and buckets' CORS configurations. With the signing keys (keys-file.ts), a client
+ * signed in before a restart stays signed in after it. Not kept: SRP and challenge sessions
+ * (minutes long; a sign-in under way starts again) and the emulator's record of vended credentials.
  */
 export interface SavedState {
   version: 1;
   userPools: Record<string, SavedUserPool>;
   identityPools: Record<string, SavedIdentity[]>;
+  /** By bucket name. Absent in files written before CORS was kept. */
+  bucketCors?: Record<string, SavedBucketCors>;
+}
+
+/**
+ * A bucket's CORS: what the app's file said when it was loaded, and what the bucket has now (a
+ * PutBucketCors or DeleteBucketCors since). Null: no CORS configuration.
+ */
+export interface SavedBucketCors {
+  configured: BucketCors;
+  current: BucketCors;
 }
 
 export interface SavedUserPool {
   groups: SavedGroup[];
   users: SavedUser[];
+  /** Absent in files written before sign-ins were kept. */
+  signIns?: SavedSignIn[];
+}
+
+interface SavedSignIn {
+  refreshToken: string;
+  clientId: string;
+  sub: string;
+  originJti: string;
+  eventId: string;
+  authTime: string;
+  expiresAt: string;
+  revoked: boolean;
 }
 
 interface SavedGroup {
@@ -49,8 +77,18 @@ export function emptyState(): SavedState {
   return { version: 1, userPools: {}, identityPools: {} };
 }
 
-export function saveUserPool(pool: UserPool): SavedUserPool {
+export function saveUserPool(pool: UserPool, store: UserPoolStore): SavedUserPool {
   return {
+    signIns: store.listSignIns(pool.id).map((r) => ({
+      refreshToken: r.token,
+      clientId: r.clientId,
+      sub: r.sub,
+      originJti: r.originJti,
+      eventId: r.eventId,
+      authTime: r.authTime.toISOString(),
+      expiresAt: r.expiresAt.toISOString(),
+      revoked: r.revoked,
+    })),
     groups: [...pool.groups.values()].map((g) => ({
       name: g.name,
       ...(g.description !== undefined ? { description: g.description } : {}),
@@ -81,7 +119,7 @@ export function saveUserPool(pool: UserPool): SavedUserPool {
  * app has seen); seeds the saved state does not know are kept, so users added to the file appear.
  * Groups: the config's settings, plus groups created at run time.
  */
-export function restoreUserPool(pool: UserPool, saved: SavedUserPool): void {
+export function restoreUserPool(pool: UserPool, saved: SavedUserPool, store: UserPoolStore): void {
   for (const g of saved.groups) {
     if (pool.groups.has(g.name)) continue;
     const group: StoredGroup = {
@@ -111,6 +149,22 @@ export function restoreUserPool(pool: UserPool, saved: SavedUserPool): void {
       ...(u.confirmationCode ? { confirmationCode: { code: u.confirmationCode.code, expiresAt: new Date(u.confirmationCode.expiresAt) } } : {}),
     };
     pool.restoreUser(user);
+  }
+  // Sign-ins of users that still exist, for app clients the pool still has.
+  for (const r of saved.signIns ?? []) {
+    if (!pool.findUserBySub(r.sub) || !pool.clientIds.has(r.clientId)) continue;
+    const record: RefreshTokenRecord = {
+      token: r.refreshToken,
+      poolId: pool.id,
+      clientId: r.clientId,
+      sub: r.sub,
+      originJti: r.originJti,
+      eventId: r.eventId,
+      authTime: new Date(r.authTime),
+      expiresAt: new Date(r.expiresAt),
+      revoked: r.revoked,
+    };
+    store.restoreSignIn(record);
   }
 }
 

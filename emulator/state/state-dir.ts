@@ -1,7 +1,10 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { IdentityPoolStore } from '../cognito-identity/store.js';
 import type { UserPoolStore } from '../cognito-idp/store.js';
+import type { BucketCors } from '../s3-cors/rules.js';
+import type { BucketCorsStore } from '../s3-cors/store.js';
 import {
   emptyState, parseState, restoreIdentities, restoreUserPool, saveIdentities, saveUserPool, type SavedState,
 } from './snapshot.js';
@@ -11,8 +14,9 @@ const SAVE_DELAY_MS = 100;
 
 /**
  * A folder that keeps the stack's state across restarts (`ase up --data-dir`): `emulator-state.json`
- * (user pools' users and groups, identity pools' identities) and `minio/` (MinIO's data, when the
- * stack starts MinIO). One emulator per folder at a time.
+ * (user pools' users, groups and sign-ins, identity pools' identities, buckets' CORS; mode 0600),
+ * `signing-keys.json` (keys-file.ts) and `minio/` (MinIO's data, when the stack starts MinIO).
+ * One emulator per folder at a time.
  *
  * The state file is rewritten shortly after every request that may have changed something, and
  * on close; writes go to a temporary file renamed into place, so a crash leaves the previous
@@ -22,7 +26,8 @@ export class StateDir {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   /** Pools loaded in this run, whose live state replaces what the file had. */
-  private readonly live = { userPools: new Set<string>(), identityPools: new Set<string>() };
+  private readonly live = { userPools: new Set<string>(), identityPools: new Set<string>(), buckets: new Map<string, BucketCors>() };
+  private cors: BucketCorsStore | undefined;
 
   private constructor(
     readonly dir: string,
@@ -56,11 +61,29 @@ export class StateDir {
   restore(userPoolId: string, identityPoolId: string): void {
     const savedPool = this.state.userPools[userPoolId];
     const pool = this.stores.userPools.findPool(userPoolId);
-    if (savedPool && pool) restoreUserPool(pool, savedPool);
+    if (savedPool && pool) restoreUserPool(pool, savedPool, this.stores.userPools);
     const savedIdentities = this.state.identityPools[identityPoolId];
     if (savedIdentities) restoreIdentities(this.stores.identityPools, identityPoolId, savedIdentities);
     this.live.userPools.add(userPoolId);
     this.live.identityPools.add(identityPoolId);
+    this.scheduleSave();
+  }
+
+  /**
+   * After an app's buckets are given the CORS its file says (`configured`): puts back what a
+   * PutBucketCors or DeleteBucketCors of an earlier run left, unless the file's CORS changed since
+   * (then the file wins, as a fresh load would have it). Later changes are saved as they happen.
+   */
+  restoreBucketCors(store: BucketCorsStore, configured: Array<[bucketName: string, cors: BucketCors]>): void {
+    if (!this.cors) {
+      this.cors = store;
+      store.onChange((bucket) => { if (this.live.buckets.has(bucket)) this.scheduleSave(); });
+    }
+    for (const [bucket, cors] of configured) {
+      const saved = this.state.bucketCors?.[bucket];
+      this.live.buckets.set(bucket, cors);
+      if (saved && isDeepStrictEqual(saved.configured, cors) && !isDeepStrictEqual(saved.current, cors)) store.set(bucket, saved.current);
+    }
     this.scheduleSave();
   }
 
@@ -88,10 +111,15 @@ export class StateDir {
   private async write(): Promise<void> {
     for (const id of this.live.userPools) {
       const pool = this.stores.userPools.findPool(id);
-      if (pool) this.state.userPools[id] = saveUserPool(pool);
+      if (pool) this.state.userPools[id] = saveUserPool(pool, this.stores.userPools);
     }
     for (const id of this.live.identityPools) {
       if (this.stores.identityPools.findPool(id)) this.state.identityPools[id] = saveIdentities(this.stores.identityPools, id);
+    }
+    for (const [bucket, configured] of this.live.buckets) {
+      const current = this.cors?.get(bucket);
+      if (current === undefined) continue; // unloaded in this run: keep what the file had
+      (this.state.bucketCors ??= {})[bucket] = { configured, current };
     }
     const tmp = `${this.file}.${process.pid}.tmp`;
     await writeFile(tmp, `${JSON.stringify(this.state, null, 2)}\n`, { mode: 0o600 });

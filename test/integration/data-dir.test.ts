@@ -4,14 +4,18 @@
  * objects as they were. The real aws-amplify client does everything a user would; nothing reaches
  * into the stores. Without a data dir, state is temporary: the control case at the end.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { confirmSignUp, signUp } from 'aws-amplify/auth';
+import { confirmSignUp, fetchAuthSession, fetchUserAttributes, signUp } from 'aws-amplify/auth';
 import { downloadData, list, uploadData } from 'aws-amplify/storage';
+import { PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
+import { getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { installNodeTransport, Stack, type AppConfig, type InstalledTransport } from '../../index.js';
-import { clientUser, thrown } from '../helpers/amplify-client.js';
+import { captureAwsJsonCalls, clientUser, thrown } from '../helpers/amplify-client.js';
+import { GlobalFetchHandler } from '../helpers/fetch-http-handler.js';
+import { resolverDispatcher } from '../helpers/front-door-dispatcher.js';
 
 const REGION = 'us-east-1';
 const ACCOUNT = '123456789012';
@@ -115,6 +119,102 @@ it('keeps users (seeded and signed up), passwords, groups, identity IDs and obje
   expect((await thrown(clientUser(second.outputs, 'frank', 'Wrong-Pass-9!').signIn())).name).toBe('NotAuthorizedException');
   await second.stop();
 }, 120_000); // two stack starts and three sign-ins: generous on a loaded machine
+
+it('a client signed in before a restart stays signed in after it: its access token verifies and its refresh token mints new tokens', async () => {
+  const keep = await mkdtemp(path.join(tmpdir(), 'ase-test-data-dir-tokens-'));
+  try {
+    const first = await start(keep);
+    const erin = clientUser(first.outputs, 'erin', 'Erin-Pass-1!');
+    await erin.signIn();
+    const erinId = await erin.identityId();
+    const before = (await fetchAuthSession(erin.context)).tokens!;
+    await first.stop();
+    // The private keys and the refresh tokens are secrets: readable by their owner only.
+    for (const file of ['signing-keys.json', 'emulator-state.json']) {
+      expect((await stat(path.join(keep, file))).mode & 0o777, file).toBe(0o600);
+    }
+
+    await start(keep);
+    // The same client, with the tokens it had: no new sign-in.
+    expect((await fetchUserAttributes(erin.context)).sub).toBe(before.idToken!.payload.sub);
+    const { result: after, calls } = await captureAwsJsonCalls(() => fetchAuthSession(erin.context, { forceRefresh: true }));
+    const refreshes = calls.filter((c) => c.operation === 'GetTokensFromRefreshToken'
+      || (c.operation === 'InitiateAuth' && c.body.AuthFlow === 'REFRESH_TOKEN_AUTH'));
+    expect(refreshes).toHaveLength(1);
+    expect(after.tokens!.accessToken.toString()).not.toBe(before.accessToken.toString());
+    expect(after.tokens!.accessToken.payload.origin_jti).toBe(before.accessToken.payload.origin_jti);
+    expect(after.identityId).toBe(erinId);
+    await uploadData(erin.context, { path: `private/${erinId}/after-restart.txt`, data: 'refreshed' }).result;
+    const { items } = await list(erin.context, { path: `private/${erinId}/` });
+    expect(items.map((i) => i.path)).toContain(`private/${erinId}/after-restart.txt`);
+  } finally {
+    for (const r of running.splice(0)) {
+      await r.transport.restore();
+      await r.stack.close();
+    }
+    await rm(keep, { recursive: true, force: true });
+  }
+}, 120_000);
+
+it("keeps a bucket's CORS set by PutBucketCors across a restart, unless the app's file changed its cors since", async () => {
+  const keep = await mkdtemp(path.join(tmpdir(), 'ase-test-data-dir-cors-'));
+  const withCors = (allowed: string): AppConfig => {
+    const base = app();
+    base.roles.groups = { editors: { arn: `arn:aws:iam::${ACCOUNT}:role/dd-editors`, policies: [{
+      Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:PutBucketCORS', 's3:GetBucketCORS'], Resource: [B] }],
+    }] } };
+    base.userPool.groups = [{ name: 'editors', precedence: 1, roleArn: `arn:aws:iam::${ACCOUNT}:role/dd-editors` }];
+    base.buckets[0]!.cors = { CORSRules: [{ AllowedOrigins: [allowed], AllowedMethods: ['GET'] }] };
+    return base;
+  };
+  const previous = getGlobalDispatcher();
+  const startWith = async (config: AppConfig) => {
+    const stack = await Stack.start({ dataDir: keep });
+    const transport = installNodeTransport(stack.transportTargets);
+    running.push({ stack, transport });
+    const { outputs } = await stack.load(config);
+    const resolver = resolverDispatcher(stack.frontDoor);
+    setGlobalDispatcher(resolver);
+    return { stack, outputs, resolver };
+  };
+  const preflight = (origin: string) => fetch(`https://${BUCKET}.s3.${REGION}.amazonaws.com/private/x.txt`, {
+    method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET' },
+  }).then((r) => r.status);
+  const stopAll = async () => {
+    setGlobalDispatcher(previous);
+    for (const r of running.splice(0)) {
+      await r.transport.restore();
+      await r.stack.close();
+    }
+  };
+  try {
+    const first = await startWith(withCors('https://file.example'));
+    const erin = clientUser(first.outputs, 'erin', 'Erin-Pass-1!');
+    await erin.signIn();
+    const { credentials } = await erin.session();
+    const s3 = new S3Client({ region: REGION, credentials: credentials!, requestHandler: new GlobalFetchHandler() as never });
+    const rules = [{ AllowedOrigins: ['https://put.example'], AllowedMethods: ['GET'] }];
+    await s3.send(new PutBucketCorsCommand({ Bucket: BUCKET, CORSConfiguration: { CORSRules: rules } }));
+    expect(await preflight('https://put.example')).toBe(200);
+    await first.resolver.close();
+    await stopAll();
+
+    const second = await startWith(withCors('https://file.example'));
+    expect(await preflight('https://put.example')).toBe(200);
+    expect(await preflight('https://file.example')).toBe(403);
+    await second.resolver.close();
+    await stopAll();
+
+    // The file now says something else: it wins, as a fresh load would have it.
+    const third = await startWith(withCors('https://edited.example'));
+    expect(await preflight('https://edited.example')).toBe(200);
+    expect(await preflight('https://put.example')).toBe(403);
+    await third.resolver.close();
+  } finally {
+    await stopAll();
+    await rm(keep, { recursive: true, force: true });
+  }
+}, 180_000);
 
 it('without a data dir, state is temporary: the next stack has neither the user nor the object', async () => {
   const first = await start();
