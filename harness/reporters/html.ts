@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
-import type { CaseResult, RunSummary, ScenarioResult } from '../results.js';
+import type { CaseResult, RunSummary } from '../results.js';
 import type { StorageOp } from '../scenario/types.js';
 import {
   IDENTITY_ID, OPS, abortLine, caseLocation, countResults, finalLine, formatDuration, formatRequest, longExpected, longObserved,
-  pathLabel, plural, relPath, scenarioContext, shortIdentities, timingSplit, verdict, type ScenarioContext,
+  pathLabel, plural, relPath, shortIdentities, timingSplit, verdict, type ScenarioContext,
 } from './format.js';
+import { runView, type FailureView, type RunView, type ScenarioView } from './view.js';
+import { attrLines, escapeHtml, html, trusted, type Html } from './html-template.js';
 import { removeStaleReport, resolveOutPath, writeReportFile } from './output.js';
 import type { Reporter, ReporterOptions, ScenarioActor } from './types.js';
 
@@ -49,19 +51,7 @@ export interface HtmlRenderOptions {
 }
 
 /** Escapes text for HTML content and attribute values. */
-export function esc(s: string | number): string {
-  return String(s)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
-
-/** An attribute value that keeps its line breaks (for title tooltips). */
-function escAttrLines(s: string): string {
-  return esc(s).replace(/\r?\n/g, '&#10;');
-}
+export const esc = escapeHtml;
 
 interface Column {
   bucket: string;
@@ -69,55 +59,47 @@ interface Column {
   ops: StorageOp[];
 }
 
-interface Failure {
+/** A failed case, with its card's anchor and, once its matrix is drawn, its cell's. */
+interface FailureCard extends FailureView {
   id: string;
-  result: CaseResult;
-  ctx: ScenarioContext;
   cellId: string | undefined;
 }
 
+/** The page: the run's view (view.ts, shared with markdown and pretty) rendered with escaping by default (html-template.ts). */
 export function renderHtml(summary: RunSummary, opts: HtmlRenderOptions): string {
   const title = opts.title ?? 'Storage access report';
   const n = countResults(summary);
-  const contexts = summary.scenarios.map((s) => scenarioContext(s));
+  const view = runView(summary);
+  // Failures are numbered before the matrices are drawn, so cells can link to their card.
+  const failures: FailureCard[] = view.failures.map((f) => ({ ...f, id: `f${f.n}`, cellId: undefined }));
+  const cards = new Map(failures.map((f) => [f.result, f]));
 
-  // Number failures first, so cells can link to their card.
-  const failures: Failure[] = [];
-  const failureIds = new Map<CaseResult, Failure>();
-  summary.scenarios.forEach((s, si) => {
-    for (const r of s.cases) {
-      if (r.status !== 'fail') continue;
-      const f: Failure = { id: `f${failures.length + 1}`, result: r, ctx: contexts[si]!, cellId: undefined };
-      failures.push(f);
-      failureIds.set(r, f);
-    }
-  });
-
-  const scenarioHtml = summary.scenarios.map((s, si) => renderScenario(s, si, contexts[si]!, opts.cwd, failureIds)).join('\n');
+  const scenarioHtml = view.scenarios.map((s) => renderScenario(s, opts.cwd, cards));
   const aborted = abortLine(summary);
   const ok = n.failed === 0 && !aborted;
+  const { css, js } = pageAssets();
 
-  return `<!doctype html>
+  return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <meta name="generator" content="amplify-storage-emulator">
-<title>${esc(`${aborted ? (summary.aborted?.kind === 'infrastructure' ? '⚠ ABORTED' : '⚠ INTERRUPTED') : ok ? '✓' : '✗'} ${title} — ${finalLine(summary)}`)}</title>
+<title>${`${aborted ? (summary.aborted?.kind === 'infrastructure' ? '⚠ ABORTED' : '⚠ INTERRUPTED') : ok ? '✓' : '✗'} ${title} — ${finalLine(summary)}`}</title>
 <style>
-${pageAssets().css}</style>
+${trusted(css)}</style>
 </head>
 <body>
 <header class="page-head">
   <div class="wrap">
     <div class="eyebrow">amplify-storage-emulator · <code>ase test</code></div>
     <div class="head-row">
-      <h1>${esc(title)}</h1>
-      ${aborted ? `<span class="status fail" role="alert"><span aria-hidden="true">⚠</span> ${esc(summary.aborted?.kind === 'infrastructure' ? 'Aborted' : 'Interrupted')}: incomplete</span>` : statusPill(n)}
+      <h1>${title}</h1>
+      ${aborted ? html`<span class="status fail" role="alert"><span aria-hidden="true">⚠</span> ${summary.aborted?.kind === 'infrastructure' ? 'Aborted' : 'Interrupted'}: incomplete</span>` : statusPill(n)}
     </div>
-    ${aborted ? `<p class="aborted" role="alert">${esc(aborted)}</p>` : ''}
-    <p class="meta">Started ${esc(formatStart(summary.startedAt))} · ran for ${esc(formatDuration(summary.durationMs))} · ${esc(plural(n.scenarios, 'scenario'))} · ${esc(plural(n.cases, 'case'))}</p>
+    ${aborted ? html`<p class="aborted" role="alert">${aborted}</p>` : ''}
+    <p class="meta">Started ${formatStart(summary.startedAt)} · ran for ${formatDuration(summary.durationMs)} · ${plural(n.scenarios, 'scenario')} · ${plural(n.cases, 'case')}</p>
     <div class="stats">
       ${stat('Passed', n.passed, n.passed > 0 ? 'pass' : '')}
       ${stat('Failed', n.failedCases, n.failedCases > 0 ? 'fail' : '')}
@@ -128,31 +110,36 @@ ${pageAssets().css}</style>
   </div>
 </header>
 <main class="wrap">
-${renderOverview(summary, contexts, opts.cwd)}
-${renderFailures(summary, failures, opts.cwd)}
-${scenarioHtml}
+${renderOverview(view, opts.cwd)}
+${renderFailures(view, failures, opts.cwd)}
+${joinLines(scenarioHtml)}
 <footer class="foot">
-  ${aborted ? `<p class="final"><code>${esc(aborted)}</code></p>` : ''}
-  <p class="final"><code>${esc(finalLine(summary))}</code></p>
+  ${aborted ? html`<p class="final"><code>${aborted}</code></p>` : ''}
+  <p class="final"><code>${finalLine(summary)}</code></p>
 </footer>
 </main>
 <script>
-${pageAssets().js}</script>
+${trusted(js)}</script>
 </body>
 </html>
-`;
+`.markup;
 }
 
-function statusPill(n: ReturnType<typeof countResults>): string {
+/** Parts one per line, as the page's source reads best. */
+function joinLines(parts: Html[]): Html {
+  return trusted(parts.map((p) => p.markup).join('\n'));
+}
+
+function statusPill(n: ReturnType<typeof countResults>): Html {
   if (n.failed > 0) {
-    return `<a class="status fail" href="#failures"><span aria-hidden="true">✗</span> ${esc(plural(n.failed, 'failure'))}</a>`;
+    return html`<a class="status fail" href="#failures"><span aria-hidden="true">✗</span> ${plural(n.failed, 'failure')}</a>`;
   }
-  if (n.cases === 0) return '<span class="status none">No cases ran</span>';
-  return '<span class="status pass"><span aria-hidden="true">✓</span> All cases passed</span>';
+  if (n.cases === 0) return html`<span class="status none">No cases ran</span>`;
+  return html`<span class="status pass"><span aria-hidden="true">✓</span> All cases passed</span>`;
 }
 
-function stat(label: string, value: number | string, tone: string): string {
-  return `<div class="stat ${tone}"><div class="stat-value">${esc(value)}</div><div class="stat-label">${esc(label)}</div></div>`;
+function stat(label: string, value: number | string, tone: string): Html {
+  return html`<div class="stat ${tone}"><div class="stat-value">${value}</div><div class="stat-label">${label}</div></div>`;
 }
 
 function formatStart(iso: string): string {
@@ -161,72 +148,74 @@ function formatStart(iso: string): string {
   return `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
-function renderOverview(summary: RunSummary, contexts: ScenarioContext[], cwd: string): string {
-  const rows = summary.scenarios.map((s, si) => {
-    const failed = s.cases.filter((c) => c.status === 'fail').length;
-    const state = s.error !== undefined ? 'error' : failed > 0 ? 'fail' : 'pass';
-    const badge = state === 'error' ? badgeHtml('fail', '✗', 'Setup failed') : state === 'fail' ? badgeHtml('fail', '✗', `${failed} failed`) : badgeHtml('pass', '✓', 'Passed');
-    const derived = s.cases.filter((c) => c.derived).length;
-    return `<tr class="${state === 'pass' ? 'ok' : 'bad'}">
-      <td>${badge}</td>
-      <td><a href="#s${si + 1}">${esc(s.name)}</a></td>
-      <td><code>${esc(relPath(s.file, cwd))}</code></td>
-      <td class="num">${s.cases.length}${derived ? ` <span class="muted">(${derived} derived)</span>` : ''}</td>
-      <td class="num">${esc(contexts[si]!.actors.length)}</td>
-      <td class="num">${s.warnings.length || '<span class="muted">–</span>'}</td>
-      <td class="num"${timingSplit(s.timing) ? ` title="${esc(timingSplit(s.timing)!)}"` : ''}>${esc(formatDuration(s.durationMs))}</td>
+function stateBadge(s: ScenarioView): Html {
+  return s.state === 'error' ? badge('fail', '✗', 'Setup failed') : s.state === 'fail' ? badge('fail', '✗', `${s.failed} failed`) : badge('pass', '✓', 'Passed');
+}
+
+function renderOverview(view: RunView, cwd: string): Html {
+  const rows = view.scenarios.map((s) => {
+    const r = s.result;
+    const split = timingSplit(r.timing);
+    return html`<tr class="${s.state === 'pass' ? 'ok' : 'bad'}">
+      <td>${stateBadge(s)}</td>
+      <td><a href="#s${s.n}">${r.name}</a></td>
+      <td><code>${relPath(r.file, cwd)}</code></td>
+      <td class="num">${r.cases.length}${s.derived ? html` <span class="muted">(${s.derived} derived)</span>` : ''}</td>
+      <td class="num">${s.ctx.actors.length}</td>
+      <td class="num">${r.warnings.length || html`<span class="muted">–</span>`}</td>
+      <td class="num"${split ? html` title="${split}"` : ''}>${formatDuration(r.durationMs)}</td>
     </tr>`;
   });
-  return `<section class="card" aria-labelledby="overview-h">
+  return html`<section class="card" aria-labelledby="overview-h">
   <div class="card-head"><h2 id="overview-h">Scenarios</h2>
     <label class="toggle"><input type="checkbox" id="only-failures"> Show only failures</label></div>
   <div class="table-scroll"><table class="overview">
     <thead><tr><th>Status</th><th>Scenario</th><th>File</th><th class="num">Cases</th><th class="num">Actors</th><th class="num">Warnings</th><th class="num">Time</th></tr></thead>
-    <tbody>${rows.join('')}</tbody>
+    <tbody>${rows}</tbody>
   </table></div>
   <div class="legend-row"><span class="legend-title">Reading the matrices</span>${LEGEND}</div>
 </section>`;
 }
 
-function badgeHtml(tone: 'pass' | 'fail' | 'warn' | 'muted', icon: string, label: string): string {
-  return `<span class="badge ${tone}"><span aria-hidden="true">${icon}</span> ${esc(label)}</span>`;
+function badge(tone: 'pass' | 'fail' | 'warn' | 'muted', icon: string, label: string): Html {
+  return html`<span class="badge ${tone}"><span aria-hidden="true">${icon}</span> ${label}</span>`;
 }
 
-function renderFailures(summary: RunSummary, failures: Failure[], cwd: string): string {
-  const errored = summary.scenarios.map((s, si) => [s, si] as const).filter(([s]) => s.error !== undefined);
-  if (failures.length + errored.length === 0) return '';
-  const setup = errored.map(([s, si]) => `<article class="failure setup" id="setup${si + 1}">
-    <header>${badgeHtml('fail', '✗', 'Setup failed')}<h3>${esc(s.name)}</h3></header>
-    <p class="where"><code>${esc(relPath(s.file, cwd))}</code> · <a href="#s${si + 1}">scenario</a> · none of its cases ran; counted as one failure</p>
-    <pre class="error-text">${esc(s.error ?? '')}</pre>
+function renderFailures(view: RunView, failures: FailureCard[], cwd: string): Html {
+  if (failures.length + view.setupErrors.length === 0) return html``;
+  const setup = view.setupErrors.map((s) => html`<article class="failure setup" id="setup${s.n}">
+    <header>${badge('fail', '✗', 'Setup failed')}<h3>${s.result.name}</h3></header>
+    <p class="where"><code>${relPath(s.result.file, cwd)}</code> · <a href="#s${s.n}">scenario</a> · none of its cases ran; counted as one failure</p>
+    <pre class="error-text">${s.result.error ?? ''}</pre>
   </article>`);
   const cards = failures.map((f) => renderFailureCard(f, cwd));
-  return `<section class="card failures" id="failures" aria-labelledby="failures-h">
-  <div class="card-head"><h2 id="failures-h"><span class="ico-fail" aria-hidden="true">✗</span> Failures <span class="count">${failures.length + errored.length}</span></h2></div>
-  ${[...setup, ...cards].join('\n')}
+  return html`<section class="card failures" id="failures" aria-labelledby="failures-h">
+  <div class="card-head"><h2 id="failures-h"><span class="ico-fail" aria-hidden="true">✗</span> Failures <span class="count">${failures.length + view.setupErrors.length}</span></h2></div>
+  ${joinLines([...setup, ...cards])}
 </section>`;
 }
 
-function renderFailureCard(f: Failure, cwd: string): string {
+function renderFailureCard(f: FailureCard, cwd: string): Html {
   const r = f.result;
-  const groups = f.ctx.groupsOf(r.actor);
-  const rows: Array<[string, string]> = [
-    ['Actor', `${esc(r.actor)}${groups.map((g) => ` <span class="chip">${esc(g)}</span>`).join('')}`],
-    ['Operation', `<span class="op">${esc(r.op)}</span> <code>${esc(pathLabel(r))}</code>${f.ctx.showBucket(r.bucket) ? ` <span class="chip bucket">bucket ${esc(r.bucket)}</span>` : ''}`],
-    ['Expected', `<span class="exp">${esc(longExpected(r.expected))}</span>`],
-    ['Observed', `<span class="obs">${esc(longObserved(r.observed))}</span>`],
-    ['Role', r.role ? `<code>${esc(r.role)}</code>` : '<span class="muted">not known</span>'],
-    ['Request', r.decidingRequest ? `<code>${esc(formatRequest(r.decidingRequest))}</code>` : '<span class="muted">none recorded</span>'],
+  const ctx = f.scenario.ctx;
+  const groups = ctx.groupsOf(r.actor);
+  const rows: Array<[string, Html]> = [
+    ['Actor', html`${r.actor}${groups.map((g) => html` <span class="chip">${g}</span>`)}`],
+    ['Operation', html`<span class="op">${r.op}</span> <code>${pathLabel(r)}</code>${ctx.showBucket(r.bucket) ? html` <span class="chip bucket">bucket ${r.bucket}</span>` : ''}`],
+    ['Expected', html`<span class="exp">${longExpected(r.expected)}</span>`],
+    ['Observed', html`<span class="obs">${longObserved(r.observed)}</span>`],
+    ['Role', r.role ? html`<code>${r.role}</code>` : html`<span class="muted">not known</span>`],
+    ['Request', r.decidingRequest ? html`<code>${formatRequest(r.decidingRequest)}</code>` : html`<span class="muted">none recorded</span>`],
   ];
-  if (r.reasons.length > 0) rows.push(['Why', `<ul class="reasons">${r.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>`]);
+  if (r.reasons.length > 0) rows.push(['Why', html`<ul class="reasons">${r.reasons.map((x) => html`<li>${x}</li>`)}</ul>`]);
   if (r.derived) {
-    rows.push(['Derived from', `<code>${esc(r.derived.rule)}</code>${r.derived.note ? `<div class="note">${esc(r.derived.note)}</div>` : ''}`]);
+    rows.push(['Derived from', html`<code>${r.derived.rule}</code>${r.derived.note ? html`<div class="note">${r.derived.note}</div>` : ''}`]);
   }
-  const cellLink = f.cellId ? ` · <a href="#${f.cellId}">show in matrix</a>` : '';
-  return `<article class="failure" id="${f.id}">
-    <header>${badgeHtml('fail', '✗', 'Fail')}${r.derived ? ` ${badgeHtml('muted', '◆', 'Derived')}` : ''}<h3>${esc(r.title)}</h3></header>
-    <p class="where"><code>${esc(caseLocation(r, cwd))}</code> · ${esc(r.scenario)}${cellLink} · ${esc(formatDuration(r.durationMs))}</p>
-    <dl>${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>
+  const cellLink = f.cellId ? html` · <a href="#${f.cellId}">show in matrix</a>` : '';
+  return html`<article class="failure" id="${f.id}">
+    <header>${badge('fail', '✗', 'Fail')}${r.derived ? html` ${badge('muted', '◆', 'Derived')}` : ''}<h3>${r.title}</h3></header>
+    <p class="where"><code>${caseLocation(r, cwd)}</code> · ${r.scenario}${cellLink} · ${formatDuration(r.durationMs)}</p>
+    <dl>${rows.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>
   </article>`;
 }
 
@@ -242,35 +231,34 @@ function columnsOf(cases: CaseResult[]): Column[] {
   return [...cols.values()];
 }
 
-function renderScenario(s: ScenarioResult, si: number, ctx: ScenarioContext, cwd: string, failures: Map<CaseResult, Failure>): string {
-  const failed = s.cases.filter((c) => c.status === 'fail').length;
-  const state = s.error !== undefined ? 'error' : failed > 0 ? 'fail' : 'pass';
-  const derived = s.cases.filter((c) => c.derived).length;
-  const head = state === 'pass' ? badgeHtml('pass', '✓', 'Passed') : state === 'fail' ? badgeHtml('fail', '✗', `${failed} failed`) : badgeHtml('fail', '✗', 'Setup failed');
+function renderScenario(view: ScenarioView, cwd: string, cards: Map<CaseResult, FailureCard>): Html {
+  const s = view.result;
+  const id = `s${view.n}`;
   const facts = [
-    `<code>${esc(relPath(s.file, cwd))}</code>`,
-    s.error === undefined || s.cases.length > 0 ? esc(plural(s.cases.length, 'case')) + (derived ? ` (${derived} derived)` : '') : 'cases did not run',
-    s.error === undefined ? `${s.cases.length - failed} passed · ${failed} failed` : '',
-    esc(formatDuration(s.durationMs)),
-  ].filter(Boolean);
+    html`<code>${relPath(s.file, cwd)}</code>`,
+    s.error === undefined || s.cases.length > 0 ? html`${plural(s.cases.length, 'case')}${view.derived ? ` (${view.derived} derived)` : ''}` : html`cases did not run`,
+    s.error === undefined ? html`${view.passed} passed · ${view.failed} failed` : undefined,
+    html`${formatDuration(s.durationMs)}`,
+  ].filter((f): f is Html => f !== undefined);
 
-  let body = '';
+  const body: Html[] = [];
   if (s.error !== undefined) {
-    body += `<div class="callout error" role="alert"><strong><span aria-hidden="true">✗</span> This scenario could not be set up, so none of its cases ran.</strong><pre class="error-text">${esc(s.error)}</pre></div>`;
+    body.push(html`<div class="callout error" role="alert"><strong><span aria-hidden="true">✗</span> This scenario could not be set up, so none of its cases ran.</strong><pre class="error-text">${s.error}</pre></div>`);
   }
   if (s.warnings.length > 0) {
-    body += `<div class="callout warn"><strong><span aria-hidden="true">⚠</span> ${esc(plural(s.warnings.length, 'warning'))}</strong><ul>${s.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></div>`;
+    body.push(html`<div class="callout warn"><strong><span aria-hidden="true">⚠</span> ${plural(s.warnings.length, 'warning')}</strong><ul>${s.warnings.map((w) => html`<li>${w}</li>`)}</ul></div>`);
   }
-  if (s.cases.length > 0) body += renderMatrix(s, si, ctx, failures);
+  if (s.cases.length > 0) body.push(renderMatrix(view, cards));
 
-  return `<section class="card scenario ${state === 'pass' ? 'ok' : 'bad'}" id="s${si + 1}" aria-labelledby="s${si + 1}-h">
-  <div class="card-head"><h2 id="s${si + 1}-h">${esc(s.name)}</h2>${head}</div>
-  <p class="meta">${facts.join(' · ')}</p>
+  return html`<section class="card scenario ${view.state === 'pass' ? 'ok' : 'bad'}" id="${id}" aria-labelledby="${id}-h">
+  <div class="card-head"><h2 id="${id}-h">${s.name}</h2>${stateBadge(view)}</div>
+  <p class="meta">${facts.map((f, i) => html`${i > 0 ? ' · ' : ''}${f}`)}</p>
   ${body}
 </section>`;
 }
 
-function renderMatrix(s: ScenarioResult, si: number, ctx: ScenarioContext, failures: Map<CaseResult, Failure>): string {
+function renderMatrix(view: ScenarioView, cards: Map<CaseResult, FailureCard>): Html {
+  const { result: s, ctx } = view;
   const cols = columnsOf(s.cases);
   const byCell = new Map<string, CaseResult[]>();
   for (const c of s.cases) {
@@ -281,29 +269,29 @@ function renderMatrix(s: ScenarioResult, si: number, ctx: ScenarioContext, failu
   }
 
   const top = cols.map((col) => {
-    const bucket = ctx.showBucket(col.bucket) ? `<span class="chip bucket">${esc(col.bucket)}</span>` : '';
+    const showBucket = ctx.showBucket(col.bucket);
     const long = shortIdentitiesLength(col.path) > 44;
-    return `<th scope="colgroup" colspan="${col.ops.length}" class="path-h${long ? ' long' : ''}" title="${esc(col.path)}${bucket ? esc(` (bucket ${col.bucket})`) : ''}">${bucket}${pathHtml(col.path, long)}</th>`;
+    return html`<th scope="colgroup" colspan="${col.ops.length}" class="path-h${long ? ' long' : ''}" title="${col.path}${showBucket ? ` (bucket ${col.bucket})` : ''}">${showBucket ? html`<span class="chip bucket">${col.bucket}</span>` : ''}${pathHtml(col.path, long)}</th>`;
   });
-  const second = cols.flatMap((col) => col.ops.map((op, i) => `<th scope="col" class="op-h${i === 0 ? ' first' : ''}">${esc(op)}</th>`));
+  const second = cols.flatMap((col) => col.ops.map((op, i) => html`<th scope="col" class="op-h${i === 0 ? ' first' : ''}">${op}</th>`));
 
   const rows = ctx.actors.map((a, ai) => {
     const cells = cols.flatMap((col) => col.ops.map((op, oi) => {
       const list = byCell.get(`${a.name}\u0000${col.bucket}\u0000${col.path}\u0000${op}`) ?? [];
-      const id = `c${si + 1}-${ai + 1}-${cols.indexOf(col) + 1}-${op}`;
-      return renderCell(list, { actor: a.name, bucket: col.bucket, path: col.path, op, id, first: oi === 0 }, failures);
+      const id = `c${view.n}-${ai + 1}-${cols.indexOf(col) + 1}-${op}`;
+      return renderCell(list, { actor: a.name, bucket: col.bucket, path: col.path, op, id, first: oi === 0 }, cards);
     }));
-    return `<tr><th scope="row" class="actor-h">${actorHtml(a, ctx)}</th>${cells.join('')}</tr>`;
+    return html`<tr><th scope="row" class="actor-h">${actorHtml(a, ctx)}</th>${cells}</tr>`;
   });
 
-  return `<div class="matrix-scroll" tabindex="0" role="region" aria-label="${esc(`Access matrix: ${s.name}`)}">
+  return html`<div class="matrix-scroll" tabindex="0" role="region" aria-label="${`Access matrix: ${s.name}`}">
 <table class="matrix">
 <thead>
-<tr><th scope="col" rowspan="2" class="corner">Actor <span class="muted">/ path →</span></th>${top.join('')}</tr>
-<tr>${second.join('')}</tr>
+<tr><th scope="col" rowspan="2" class="corner">Actor <span class="muted">/ path →</span></th>${top}</tr>
+<tr>${second}</tr>
 </thead>
 <tbody>
-${rows.join('\n')}
+${joinLines(rows)}
 </tbody>
 </table>
 </div>`;
@@ -318,35 +306,34 @@ interface CellInfo {
   first: boolean;
 }
 
-function renderCell(list: CaseResult[], info: CellInfo, failures: Map<CaseResult, Failure>): string {
-  const data = `data-actor="${esc(info.actor)}" data-bucket="${esc(info.bucket)}" data-path="${esc(info.path)}" data-op="${esc(info.op)}"`;
+function renderCell(list: CaseResult[], info: CellInfo, cards: Map<CaseResult, FailureCard>): Html {
+  const data = html`data-actor="${info.actor}" data-bucket="${info.bucket}" data-path="${info.path}" data-op="${info.op}"`;
   const edge = info.first ? ' first' : '';
   if (list.length === 0) {
-    return `<td class="cell none${edge}" ${data} title="${esc(`${info.actor} · ${info.op} · ${info.path}: no case`)}"><span aria-label="no case">·</span></td>`;
+    return html`<td class="cell none${edge}" ${data} title="${`${info.actor} · ${info.op} · ${info.path}: no case`}"><span aria-label="no case">·</span></td>`;
   }
   const fail = list.some((c) => c.status === 'fail');
   const derived = list.some((c) => c.derived);
   const entries = list.map((c) => {
-    const f = failures.get(c);
-    if (f) f.cellId = info.id;
+    const card = cards.get(c);
+    if (card) card.cellId = info.id;
     const cls = `res ${c.status}${c.derived ? ' derived' : ''}`;
-    const label = cellText(c);
-    const inner = `<span class="ico" aria-hidden="true">${c.status === 'pass' ? '✓' : '✗'}</span><span class="txt">${label}</span>${c.derived ? '<span class="drv" aria-label="derived case">◆</span>' : ''}`;
-    const tip = escAttrLines(tooltip(c));
-    return f
-      ? `<a class="${cls}" href="#${f.id}" title="${tip}">${inner}</a>`
-      : `<span class="${cls}" title="${tip}">${inner}</span>`;
+    const inner = html`<span class="ico" aria-hidden="true">${c.status === 'pass' ? '✓' : '✗'}</span><span class="txt">${cellText(c)}</span>${c.derived ? html`<span class="drv" aria-label="derived case">◆</span>` : ''}`;
+    const tip = attrLines(tooltip(c));
+    return card
+      ? html`<a class="${cls}" href="#${card.id}" title="${tip}">${inner}</a>`
+      : html`<span class="${cls}" title="${tip}">${inner}</span>`;
   });
-  return `<td class="cell ${fail ? 'fail' : 'pass'}${derived ? ' derived' : ''}${edge}" id="${esc(info.id)}" ${data}>${entries.join('')}</td>`;
+  return html`<td class="cell ${fail ? 'fail' : 'pass'}${derived ? ' derived' : ''}${edge}" id="${info.id}" ${data}>${entries}</td>`;
 }
 
 /** `allow`, `deny`; on failure `expected deny, got allow`, with the observed part emphasised. */
-function cellText(c: CaseResult): string {
-  if (c.status === 'pass') return esc(c.expected.outcome);
+function cellText(c: CaseResult): Html {
+  if (c.status === 'pass') return html`${c.expected.outcome}`;
   const v = verdict(c).replace(/ ✗$/, '');
   const m = /^expected (.*), got (.*)$/.exec(v);
-  if (m) return `<span class="exp-s">expected ${esc(m[1]!)},</span> <b>got ${esc(m[2]!)}</b>`;
-  return `<b>${esc(v)}</b>`;
+  if (m) return html`<span class="exp-s">expected ${m[1]!},</span> <b>got ${m[2]!}</b>`;
+  return html`<b>${v}</b>`;
 }
 
 function tooltip(c: CaseResult): string {
@@ -364,13 +351,13 @@ function tooltip(c: CaseResult): string {
   return lines.join('\n');
 }
 
-function actorHtml(a: ScenarioActor, ctx: ScenarioContext): string {
+function actorHtml(a: ScenarioActor, ctx: ScenarioContext): Html {
   const groups = ctx.groupsOf(a.name);
-  let chips = '';
-  if (a.name === 'guest') chips = '<span class="chip muted">unauthenticated</span>';
-  else if (groups.length > 0) chips = groups.map((g) => `<span class="chip group">${esc(g)}</span>`).join('');
-  else if (ctx.actorsKnown) chips = '<span class="chip muted">no group</span>';
-  return `<span class="actor-name">${esc(a.name)}</span>${chips ? `<span class="chips">${chips}</span>` : ''}`;
+  let chips: Html | Html[] | undefined;
+  if (a.name === 'guest') chips = html`<span class="chip muted">unauthenticated</span>`;
+  else if (groups.length > 0) chips = groups.map((g) => html`<span class="chip group">${g}</span>`);
+  else if (ctx.actorsKnown) chips = html`<span class="chip muted">no group</span>`;
+  return html`<span class="actor-name">${a.name}</span>${chips ? html`<span class="chips">${chips}</span>` : ''}`;
 }
 
 function shortIdentitiesLength(p: string): number {
@@ -378,22 +365,20 @@ function shortIdentitiesLength(p: string): number {
 }
 
 // Identity IDs (`us-east-1:1f0e4c2a-…`) make paths long; they show shortened, in full on hover.
-function pathHtml(p: string, wrap: boolean): string {
-  const parts = p.split('/');
-  const html = parts.map((seg) => {
-    let out = '';
+function pathHtml(p: string, wrap: boolean): Html {
+  const segments = p.split('/').map((seg) => {
+    const parts: Html[] = [];
     let last = 0;
     for (const m of seg.matchAll(IDENTITY_ID)) {
-      out += esc(seg.slice(last, m.index));
-      out += `<span class="ident" title="${esc(m[0])}">${esc(`${m[1]}:${m[2]}…`)}</span>`;
+      parts.push(html`${seg.slice(last, m.index)}<span class="ident" title="${m[0]}">${`${m[1]}:${m[2]}…`}</span>`);
       last = m.index + m[0].length;
     }
-    return out + esc(seg.slice(last));
+    return html`${parts}${seg.slice(last)}`;
   });
-  return `<code class="path">${html.join(wrap ? '/<wbr>' : '/')}</code>`;
+  return html`<code class="path">${segments.map((seg, i) => html`${i > 0 ? (wrap ? html`/<wbr>` : '/') : ''}${seg}`)}</code>`;
 }
 
-const LEGEND = `<div class="legend" aria-label="Legend">
+const LEGEND = html`<div class="legend" aria-label="Legend">
     <span class="item"><span class="res pass"><span class="ico" aria-hidden="true">✓</span><span class="txt">allow</span></span> as expected</span>
     <span class="item"><span class="res fail"><span class="ico" aria-hidden="true">✗</span><span class="txt"><b>got allow</b></span></span> not as expected (links to the failure)</span>
     <span class="item"><span class="res pass derived"><span class="ico" aria-hidden="true">✓</span><span class="txt">deny</span><span class="drv">◆</span></span> derived from the paths map</span>

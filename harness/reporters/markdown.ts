@@ -1,8 +1,9 @@
 import type { CaseResult, RunSummary, ScenarioResult } from '../results.js';
 import {
   abortLine, actorLabel, caseLocation, countResults, finalLine, formatDuration, formatRequest, longExpected, longObserved,
-  pathLabel, plural, relPath, scenarioContext, shortIdentities, tableOutcomes, timingSplit, type ScenarioContext,
+  pathLabel, plural, relPath, shortIdentities, tableOutcomes, timingSplit, type ScenarioContext,
 } from './format.js';
+import { runView, type RunView, type ScenarioView } from './view.js';
 import { removeStaleReport, resolveOutPath, writeReportFile, writeToStream } from './output.js';
 import type { Reporter, ReporterOptions } from './types.js';
 
@@ -66,10 +67,10 @@ type TableLevel = number;
 
 export function renderMarkdown(summary: RunSummary, opts: MarkdownRenderOptions): string {
   const maxBytes = opts.maxBytes ?? 900_000;
-  const contexts = new Map(summary.scenarios.map((s) => [s, scenarioContext(s)]));
-  const head = renderHead(summary, opts).join('\n');
-  const failures = summary.scenarios.flatMap((s) => s.cases.filter((c) => c.status === 'fail').map((c) => [s, c] as const));
-  const blocks = failures.map(([s, f], i) => ['', ...renderFailure(f, i + 1, contexts.get(s)!, opts.cwd)].join('\n'));
+  const view = runView(summary);
+  const head = renderHead(summary, view, opts).join('\n');
+  const { failures } = view;
+  const blocks = failures.map((f) => ['', ...renderFailure(f.result, f.n, f.scenario.ctx, opts.cwd)].join('\n'));
   const failuresHead = failures.length > 0 ? `\n\n### Failures (${failures.length})` : '';
   const bytes = (x: string): number => Buffer.byteLength(x);
   const blockBytes = blocks.reduce((n, b) => n + bytes(b) + 1, 0);
@@ -77,7 +78,7 @@ export function renderMarkdown(summary: RunSummary, opts: MarkdownRenderOptions)
   // Degrade step by step: full tables for small scenarios, failed rows only, no tables; then fewer failure details.
   let body = '';
   for (const level of [opts.maxTableRows ?? 50, 0, -1] as TableLevel[]) {
-    body = head + summary.scenarios.map((s) => `\n\n${renderScenario(s, contexts.get(s)!, opts, level).join('\n')}`).join('');
+    body = head + view.scenarios.map((s) => `\n\n${renderScenario(s, opts, level).join('\n')}`).join('');
     if (bytes(body) + bytes(failuresHead) + blockBytes + 1 <= maxBytes) return `${body}${failuresHead}${blocks.map((b) => `\n${b}`).join('')}\n`;
   }
   let out = body + failuresHead;
@@ -97,7 +98,9 @@ export function renderMarkdown(summary: RunSummary, opts: MarkdownRenderOptions)
   return `${out}\n`;
 }
 
-function renderHead(summary: RunSummary, opts: MarkdownRenderOptions): string[] {
+const ICON: Record<ScenarioView['state'], string> = { pass: '✅', fail: '❌', error: '💥' };
+
+function renderHead(summary: RunSummary, view: RunView, opts: MarkdownRenderOptions): string[] {
   const n = countResults(summary);
   const ok = n.failed === 0;
   const out: string[] = [];
@@ -116,21 +119,19 @@ function renderHead(summary: RunSummary, opts: MarkdownRenderOptions): string[] 
 
   // Overview.
   out.push('| | Scenario | File | Cases | Passed | Failed | Time |', '|:-:|---|---|--:|--:|--:|--:|');
-  for (const s of summary.scenarios) {
-    const failed = s.cases.filter((c) => c.status === 'fail').length;
-    const icon = s.error !== undefined ? '💥' : failed > 0 ? '❌' : '✅';
-    const failCell = s.error !== undefined ? 'setup failed' : String(failed);
+  for (const { result: s, state, passed, failed } of view.scenarios) {
+    const failCell = state === 'error' ? 'setup failed' : String(failed);
     out.push(
-      `| ${icon} | ${cell(s.name)} | ${code(relPath(s.file, opts.cwd), true)} | ${s.cases.length} | ${s.cases.length - failed} | ${failCell} | ${formatDuration(s.durationMs)} |`,
+      `| ${ICON[state]} | ${cell(s.name)} | ${code(relPath(s.file, opts.cwd), true)} | ${s.cases.length} | ${passed} | ${failCell} | ${formatDuration(s.durationMs)} |`,
     );
   }
   return out;
 }
 
-function renderScenario(s: ScenarioResult, ctx: ScenarioContext, opts: MarkdownRenderOptions, level: TableLevel): string[] {
+function renderScenario(view: ScenarioView, opts: MarkdownRenderOptions, level: TableLevel): string[] {
+  const { result: s, ctx } = view;
   const failed = s.cases.filter((c) => c.status === 'fail');
-  const icon = s.error !== undefined ? '💥' : failed.length > 0 ? '❌' : '✅';
-  const out = [`### ${icon} ${text(s.name)}`, ''];
+  const out = [`### ${ICON[view.state]} ${text(s.name)}`, ''];
   const stats = [code(relPath(s.file, opts.cwd)), plural(s.cases.length, 'case')];
   if (s.error === undefined) stats.push(`${s.cases.length - failed.length} passed`, `${failed.length} failed`);
   stats.push(formatDuration(s.durationMs));

@@ -1,10 +1,11 @@
 import type { CaseResult, RunSummary, ScenarioResult } from '../results.js';
 import {
   abortLine, actorLabel, caseLocation, describeCorsFinding, countResults, createColors, displayWidth, finalLine, formatDuration, formatRequest,
-  isCI, longExpected, longObserved, timingSplit, pathLabel, plural, relPath, scenarioContext, scenarioKey, shortIdentities,
+  isCI, longExpected, longObserved, timingSplit, pathLabel, plural, relPath, scenarioKey, shortIdentities,
   shouldUseColor, tableOutcomes, stripAnsi, truncateMiddle, type Colors, type ScenarioContext, type TtyLike,
 } from './format.js';
 import type { Reporter, ReporterOptions, RunStartInfo, ScenarioStartInfo } from './types.js';
+import { runView } from './view.js';
 
 export interface PrettyReporterOptions extends ReporterOptions {
   /**
@@ -170,19 +171,14 @@ export interface PrettyRenderOptions {
 export function renderPretty(summary: RunSummary, opts: PrettyRenderOptions): string {
   const c = opts.colors ?? createColors(false);
   const out: string[] = [];
-  const contexts = new Map<ScenarioResult, ScenarioContext>();
-  for (const s of summary.scenarios) contexts.set(s, scenarioContext(s));
+  const view = runView(summary);
+  for (const s of view.scenarios) out.push('', ...renderScenario(s.result, s.ctx, opts, c));
 
-  for (const s of summary.scenarios) {
-    out.push('', ...renderScenario(s, contexts.get(s)!, opts, c));
-  }
-
-  const errored = summary.scenarios.filter((s) => s.error !== undefined);
-  const failures = summary.scenarios.flatMap((s) => s.cases.filter((x) => x.status === 'fail').map((x) => [s, x] as const));
-  if (errored.length + failures.length > 0) {
-    out.push('', c.red(c.bold(`Failures (${errored.length + failures.length})`)));
-    for (const s of errored) out.push('', ...renderSetupError(s, opts.cwd, c));
-    failures.forEach(([s, f], i) => out.push('', ...renderFailure(f, i + 1, contexts.get(s)!, opts.cwd, c)));
+  const { setupErrors, failures } = view;
+  if (setupErrors.length + failures.length > 0) {
+    out.push('', c.red(c.bold(`Failures (${setupErrors.length + failures.length})`)));
+    for (const s of setupErrors) out.push('', ...renderSetupError(s.result, opts.cwd, c));
+    for (const f of failures) out.push('', ...renderFailure(f.result, f.n, f.scenario.ctx, opts.cwd, c));
   }
 
   const n = countResults(summary);
