@@ -2,7 +2,9 @@
  * What a scenario takes from `template:` (the same reading as `backend:`, without a synthesis):
  * bucket CORS and bucket policies with their sources, the scenario's own values winning.
  */
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { appFlagDependencies, backendDependencies } from './backend-source.js';
 import { loadScenarioText } from './load.js';
@@ -42,6 +44,19 @@ describe('template: bucket CORS and bucket policy', () => {
     expect(own.buckets[0]!.corsSource).toBeUndefined();
     const none = await scenario(`  - { name: files, bucketName: ${BUCKET}, paths: { "public/*": { authenticated: [get] } }, cors: none }`);
     expect(none.buckets[0]!.cors).toBe('none');
+  });
+
+  it("refuses a template CORS rule S3 would refuse, naming the bucket's logical ID", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ase-backend-cors-'));
+    try {
+      const bad = readFileSync(TEMPLATE, 'utf8').replace('"AllowedMethods": ["GET", "PUT"]', '"AllowedMethods": ["GET", "PATCH"]');
+      writeFileSync(join(dir, 'plain-cfn.template.json'), bad);
+      const error = await loadScenarioText(`version: 1\nname: bad\nregion: eu-central-1\nderive: true\ntemplate: ./plain-cfn.template.json\nauth: { accountId: "444455556666" }\nbuckets:\n  - { name: files, bucketName: ${BUCKET}, paths: { "public/*": { authenticated: [get] } } }\n`, join(dir, 's.yaml'))
+        .then(() => undefined, (e: unknown) => e as Error);
+      expect(error?.message).toMatch(/s\.yaml:5:\d+: plain-cfn\/Files: CorsConfiguration CORSRules\.0\.AllowedMethods\.1: .*PATCH.* \(S3 would answer InvalidRequest\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('leaves a bucket the template does not create to the default rule (with its warning at run time)', async () => {

@@ -10,6 +10,7 @@ import {
   BackendError, IntrinsicError, backendOutputs, locateBackend, readAssembly, readBackendApp, synthesizeBackend,
   type BackendApp, type BackendRole, type SynthesizeOptions,
 } from '../backend/index.js';
+import { validateCorsConfiguration } from '../../emulator/s3-cors/validate.js';
 import type { Dependency } from '../watch/dependencies.js';
 import type { NamedPolicy, Scenario, ScenarioBackend } from './types.js';
 import { record as dict } from './values.js';
@@ -59,7 +60,7 @@ export async function loadBackendSource(kind: 'backend' | 'template', ref: strin
  * Fills in what the scenario file leaves to the backend: role ARNs, role policies, bucket
  * policies and CORS, guest access. `data` is the file as written, to tell explicit values from defaults.
  */
-export function applyBackend(scenario: Scenario, data: Dict, loaded: LoadedBackend): void {
+export function applyBackend(scenario: Scenario, data: Dict, loaded: LoadedBackend, report: (message: string) => void = () => {}): void {
   const { app } = loaded.info;
   const auth = dict(data['auth']) ?? {};
   const roles = dict(auth['roles']) ?? {};
@@ -100,6 +101,10 @@ export function applyBackend(scenario: Scenario, data: Dict, loaded: LoadedBacke
     if (dict(written[i])?.['cors'] === undefined && fromApp.source) {
       bucket.cors = fromApp.cors ? { CORSRules: fromApp.cors } : 'none';
       bucket.corsSource = fromApp.source;
+      // Checked as S3 checks it (CloudFormation would have failed to create the bucket otherwise).
+      for (const problem of bucket.cors === 'none' ? [] : validateCorsConfiguration(bucket.cors)) {
+        report(`${fromApp.source}: CorsConfiguration ${problem.path.join('.')}: ${problem.message} (S3 would answer ${problem.code}); fix the bucket's cors in the backend, or write this bucket's \`cors:\` in the scenario`);
+      }
     }
   }
   scenario.backend = loaded.info;

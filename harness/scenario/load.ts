@@ -110,6 +110,9 @@ async function loadParsed(input: unknown, file: string, source: YamlSource, opti
     sink, groups, buckets, paths, documents, outputs,
     ...(options.generatePassword ? { generatePassword: options.generatePassword } : {}),
   });
-  if (backend) applyBackend(scenario, data, backend);
+  if (backend) {
+    applyBackend(scenario, data, backend, (message) => sink.report([backend.info.kind], message));
+    sink.throwIfAny();
+  }
   return scenario;
 }
