@@ -20,7 +20,7 @@ NODE_VERSION="${ASE_NODE_VERSION:-$(node -p 'process.versions.node')}"
 MINIO_VERSION="$(sed -n "s/^export const MINIO_VERSION = '\(.*\)';/\1/p" emulator/minio/version.ts)"
 MIRROR="${ASE_DEBIAN_MIRROR:-$( (grep -hE '^[[:space:]]*(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null || true) | grep -oE 'https?://[^ ]+/debian/?$|https?://[^ ]+/debian/? ' | grep -v security | head -1 | tr -d ' ' || true)}"
 MIRROR="${MIRROR:-http://deb.debian.org/debian}"
-log() { echo "[bases] $*" >&2; }
+log() { echo "[bases +${SECONDS}s] $*" >&2; }
 has_image() { docker image inspect "$1" >/dev/null 2>&1; }
 mkdir -p "$CACHE"
 
@@ -38,6 +38,7 @@ if ! has_image local/debian:bookworm; then
     tar -C "$rootfs" -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
     rm -rf "$rootfs"
     trap - EXIT
+    log "debootstrap done"
   fi
   log "importing local/debian:bookworm"
   docker import "$tarball" local/debian:bookworm >/dev/null
@@ -83,4 +84,5 @@ EOF
   trap - EXIT
 fi
 
+log "base images ready"
 echo "--build-arg DEBIAN_IMAGE=local/debian:bookworm --build-arg NODE_IMAGE=local/node:$NODE_VERSION --build-arg MINIO_BUILDER_IMAGE=local/minio-build:$MINIO_VERSION --build-arg MINIO_VERSION=$MINIO_VERSION"

@@ -8,7 +8,7 @@
 # stand-ins of docker/build-local-bases.sh. Extra arguments go to `docker build`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-log() { echo "[build] $*" >&2; }
+log() { echo "[build +${SECONDS}s] $*" >&2; }
 
 TAG="${ASE_IMAGE_TAG:-local}"
 NODE_IMAGE_PUBLIC="$(sed -n 's/^ARG NODE_IMAGE=//p' docker/Dockerfile)"
@@ -55,6 +55,7 @@ if [ ! -s "$deps.tar" ]; then
   tar -C "$deps.tmp" --sort=name --owner=0 --group=0 --numeric-owner --mtime='2000-01-01 00:00Z' -cf "$deps.tar.tmp" node_modules
   rm -rf "$deps.tmp"
   mv "$deps.tar.tmp" "$deps.tar"
+  log "production dependencies packed"
 fi
 ln "$deps.tar" "$ctx/deps.tar" 2>/dev/null || cp "$deps.tar" "$ctx/deps.tar"
 
@@ -73,4 +74,5 @@ docker build -q -f docker/Dockerfile --target minio -t "amplify-storage-emulator
 rmdir "$ctx/empty"
 log "docker build --target emulator -t amplify-storage-emulator:$TAG"
 docker build -q -f docker/Dockerfile --target emulator -t "amplify-storage-emulator:$TAG" "${args[@]}" "$@" "$ctx" >/dev/null
+log "images built"
 docker image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep -E "^amplify-storage-emulator(-minio)?:$TAG " >&2

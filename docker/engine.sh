@@ -19,7 +19,7 @@ SOCK="$W/docker.sock"
 PIDFILE="$W/dockerd.pid"
 OURS="$W/.started-by-ase"
 
-log() { echo "[engine] $*" >&2; }
+log() { echo "[engine +${SECONDS}s] $*" >&2; }
 
 engine_answers() { DOCKER_HOST="$1" timeout 5 docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
@@ -31,7 +31,7 @@ install_engine() {
   if [ ${#need[@]} -eq 0 ]; then return; fi
   if [ "$(id -u)" != 0 ]; then log "needs ${need[*]}: install them (apt-get install ${need[*]}) or run as root"; exit 1; fi
   log "installing ${need[*]} (Debian packages)"
-  flock /tmp/apt.lock sh -c "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${need[*]} >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${need[*]} >/dev/null; }"
+  flock /tmp/apt.lock sh -c "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${need[*]} >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${need[*]} >/dev/null; }"
 }
 
 start() {
@@ -112,8 +112,9 @@ stop() {
   done
   [ -f "$W/ip_forward" ] && cat "$W/ip_forward" > /proc/sys/net/ipv4/ip_forward 2>/dev/null || true
   rm -rf /run/docker /run/containerd /var/run/docker.pid 2>/dev/null || true
-  # Namespaces and mounts under the exec root, then the folder itself.
-  { grep -oE " $W[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  # Namespaces and mounts under the exec root, then the folder itself; and what a dockerd that was
+  # killed outright left mounted under the layer root (it bind-mounts that root onto itself).
+  { grep -oE " ($W|$ROOT)[^ ]*" /proc/mounts || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
   rm -rf "$W" || true
   if [ "${1:-}" = "--purge" ]; then rm -rf "$ROOT"; fi
   log "stopped dockerd and removed what it left"
