@@ -36,8 +36,11 @@ ase up --outputs <amplify_outputs.json> serve your app's own amplify_outputs.jso
       --browser            print the Chromium command line that sends the AWS host names to the
                            stack's TLS front door and trusts its certificate
       --open <url>         also launch that Chromium (not headless) on your app's URL
+      --front-door-port <n> / --front-door-host <addr>   where the TLS front door listens (default: a free
+                           port on 127.0.0.1); its trust settings go to front-door.json in the state folder
       --backend <dir> / --template <path>   with a scenario: as for ase test
-      --data-dir <dir>     keep users, passwords, groups, identity IDs and objects across restarts
+      --data-dir <dir>     keep users, passwords, groups, identity IDs, sign-ins, signing keys, the front
+                           door's certificate, bucket CORS and objects across restarts
                            (default: none, all state is temporary)`;
 
 const POLICIES_HELP = `ase policies <scenario.yaml>            print the role policies the stack enforces, as given or generated,

@@ -75,6 +75,11 @@ export interface StackOptions {
   clock?: Clock;
   /** Port of the TLS front door (browsers' way in, on loopback); 0 (default) picks a free one. */
   frontDoorPort?: number;
+  /**
+   * Where the front door listens: loopback by default. `0.0.0.0` inside a container whose port is
+   * published on the host's loopback (docker/compose.yaml).
+   */
+  frontDoorHost?: string;
 }
 
 /** A role as loaded: what the client is told, what MinIO enforces, and what the compiler said. */
@@ -315,9 +320,17 @@ export class Stack implements AsyncDisposable {
         s3 = `http://${shown}:${forward.port}`;
       }
       const endpoints = { emulator: `http://${shown}:${port}`, s3 };
+      // With a data dir, the certificate of the previous run: a browser told to trust it still does.
+      const certificate = options.dataDir
+        ? await (await import('./state/front-door-certificate.js')).loadOrCreateFrontDoorCertificate(options.dataDir, clock.now())
+        : undefined;
       const frontDoor = await FrontDoor.start({
-        targets: { emulatorPort: port, s3Port: minio.port }, now: () => clock.now().getTime(),
+        // A MinIO elsewhere (compose's service) is reached where it is, not on loopback.
+        targets: { emulatorPort: port, s3Port: minio.port, ...(minio instanceof ExternalMinio ? { s3Host: minio.host } : {}) },
+        now: () => clock.now().getTime(),
         ...(options.frontDoorPort !== undefined ? { port: options.frontDoorPort } : {}),
+        ...(options.frontDoorHost !== undefined ? { host: options.frontDoorHost } : {}),
+        ...(certificate ? { certificate } : {}),
       });
       closers.push(() => frontDoor.close());
       if (exposed) (options.onWarning ?? ((text) => process.stderr.write(text)))(exposureWarning(host, endpoints));

@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeSecretFile } from '../state-dir.js';
 import type { FrontDoor } from '../../emulator/front-door/server.js';
 import { locateChromium } from '../../harness/runner/browser/chromium.js';
 
@@ -40,4 +42,23 @@ export function openChromium(door: FrontDoor, url: string): { child: ChildProces
       else cleanup();
     },
   };
+}
+
+/**
+ * The front door's trust settings in the state folder, for whoever sets up the browser (in compose,
+ * the host's side of the mounted folder): `front-door-certificate.pem` (the certificate alone, to
+ * trust as a CA, e.g. `NODE_EXTRA_CA_CERTS`) and `front-door.json` (its address, SPKI hash and the
+ * Chromium flags).
+ */
+export async function writeFrontDoorTrust(stateDir: string, door: FrontDoor): Promise<{ settings: string; certificate: string }> {
+  const certificate = join(stateDir, 'front-door-certificate.pem');
+  const settings = join(stateDir, 'front-door.json');
+  await writeFile(certificate, door.certificate.certPem);
+  await writeSecretFile(settings, `${JSON.stringify({
+    address: door.address,
+    spkiSha256: door.certificate.spkiSha256,
+    certificate,
+    chromiumArgs: door.chromiumArgs(),
+  }, null, 2)}\n`);
+  return { settings, certificate };
 }

@@ -20,7 +20,7 @@ import { watchInterrupts } from '../interrupts.js';
 import { UsageError, withUsageErrors } from '../main.js';
 import { describeStackFailure } from '../stack-failure.js';
 import { progressToStderr } from './progress.js';
-import { chromiumCommandLine, openChromium, shellQuote } from './up-browser.js';
+import { chromiumCommandLine, openChromium, shellQuote, writeFrontDoorTrust } from './up-browser.js';
 
 
 /**
@@ -51,6 +51,8 @@ export async function runUp(args: string[]): Promise<number> {
     backend: { type: 'string' },
     template: { type: 'string' },
     'data-dir': { type: 'string' },
+    'front-door-port': { type: 'string' },
+    'front-door-host': { type: 'string' },
   } }));
   const fromBackend = positionals.length === 0 && (values.backend !== undefined || values.template !== undefined);
   if (positionals.length > 1 || (positionals.length === 0 && values.outputs === undefined && !fromBackend)) {
@@ -122,6 +124,8 @@ export async function runUp(args: string[]): Promise<number> {
       host: values.host ?? '127.0.0.1', ...ports, onProgress: progressToStderr,
       ...externalMinio(values['minio-endpoint'], values['advertise-url']),
       ...(values['data-dir'] !== undefined ? { dataDir: path.resolve(values['data-dir']) } : {}),
+      ...(values['front-door-port'] !== undefined ? { frontDoorPort: portFlag('--front-door-port', values['front-door-port']) } : {}),
+      ...(values['front-door-host'] !== undefined ? { frontDoorHost: values['front-door-host'] } : {}),
     });
   } catch (e) {
     interrupts.dispose();
@@ -193,6 +197,7 @@ export async function runUp(args: string[]): Promise<number> {
     if (ports.portFallback && (stack.emulatorPort !== ports.port || stack.minio.port !== ports.s3Port)) {
       process.stdout.write(`Ports ${ports.port}/${ports.s3Port} were taken (another ase up?); using ${stack.emulatorPort}/${stack.minio.port}. endpoints.json always has the ports in use.\n`);
     }
+    await writeFrontDoorTrust(stateDir, stack.frontDoor);
     if (values.browser || values.open !== undefined) {
       process.stdout.write(`\n${describeBrowser(stack, values.open)}`);
       if (values.open !== undefined) {
@@ -223,6 +228,12 @@ export async function runUp(args: string[]): Promise<number> {
 }
 
 const SIGN_IN_PROGRESS_FROM = 10;
+
+function portFlag(flag: string, value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${flag} takes a port number, not '${value}'`);
+  return port;
+}
 
 /** `--user alice@example.com` or `--user alice@example.com:admin,editors` (groups after the last colon). */
 function parseUserFlag(flag: string): { username: string; groups: string[] } {
@@ -331,7 +342,7 @@ function describeBrowser(stack: Stack, url: string | undefined): string {
   const argv = chromiumCommandLine(stack.frontDoor, { profileDir: '/tmp/ase-chromium-profile', url: url ?? 'http://localhost:5173' });
   return [
     `  TLS front door (the AWS host names, for browsers)   https://${stack.frontDoor.address}`,
-    `    certificate: self-signed, made at start; SPKI sha256 ${stack.frontDoor.certificate.spkiSha256}`,
+    `    certificate: self-signed, ${stack.state ? 'kept in the data dir' : 'made at start'}; SPKI sha256 ${stack.frontDoor.certificate.spkiSha256}`,
     '',
     '  Open your web app in this Chromium: it sends *.amazonaws.com to the front door and trusts its',
     '  certificate (only in that profile), so the app, unchanged, signs in and uses S3 on this stack:',

@@ -86,9 +86,10 @@ export class FrontDoor {
     return door;
   }
 
-  /** `host:port`, for a resolver rule or a proxy setting. */
+  /** `host:port`, for a resolver rule or a proxy setting (loopback when bound to every interface). */
   get address(): string {
-    return `${this.host.includes(':') ? `[${this.host}]` : this.host}:${this.port}`;
+    const host = this.host === '0.0.0.0' || this.host === '::' ? '127.0.0.1' : this.host;
+    return `${host.includes(':') ? `[${host}]` : host}:${this.port}`;
   }
 
   /** Chromium flags that send the AWS host names here and trust this front door's certificate (by its key). */

@@ -33,6 +33,8 @@ export interface TransportTargets {
   /** Port of MinIO on 127.0.0.1. */
   s3Port: number;
   host?: string;
+  /** Where MinIO is when it is not on `host` (a MinIO the stack did not start, e.g. compose's). */
+  s3Host?: string;
 }
 
 /**
@@ -43,7 +45,8 @@ export interface TransportTargets {
 export function addressFor(hostname: string, targets: TransportTargets): { target: RouteTarget; host: string; port: number } | 'unsupported-aws' | undefined {
   const route = routeFor(hostname);
   if (route === undefined || route === 'unsupported-aws') return route;
-  return { target: route, host: targets.host ?? '127.0.0.1', port: route === 'emulator' ? targets.emulatorPort : targets.s3Port };
+  const host = targets.host ?? '127.0.0.1';
+  return route === 'emulator' ? { target: route, host, port: targets.emulatorPort } : { target: route, host: targets.s3Host ?? host, port: targets.s3Port };
 }
 
 /** What a client is told when it addresses an AWS service the stack does not serve. */

@@ -120,7 +120,7 @@ it('keeps users (seeded and signed up), passwords, groups, identity IDs and obje
   await second.stop();
 }, 120_000); // two stack starts and three sign-ins: generous on a loaded machine
 
-it('a client signed in before a restart stays signed in after it: its access token verifies and its refresh token mints new tokens', async () => {
+it('a client signed in before a restart stays signed in after it: its access token verifies, its refresh token mints new tokens; the front door keeps its certificate', async () => {
   const keep = await mkdtemp(path.join(tmpdir(), 'ase-test-data-dir-tokens-'));
   try {
     const first = await start(keep);
@@ -128,13 +128,16 @@ it('a client signed in before a restart stays signed in after it: its access tok
     await erin.signIn();
     const erinId = await erin.identityId();
     const before = (await fetchAuthSession(erin.context)).tokens!;
+    const spki = first.stack.frontDoor.certificate.spkiSha256;
     await first.stop();
     // The private keys and the refresh tokens are secrets: readable by their owner only.
-    for (const file of ['signing-keys.json', 'emulator-state.json']) {
+    for (const file of ['signing-keys.json', 'emulator-state.json', 'front-door-certificate.json']) {
       expect((await stat(path.join(keep, file))).mode & 0o777, file).toBe(0o600);
     }
 
-    await start(keep);
+    const second = await start(keep);
+    // A browser told to trust the front door's certificate (by its key) still does.
+    expect(second.stack.frontDoor.certificate.spkiSha256).toBe(spki);
     // The same client, with the tokens it had: no new sign-in.
     expect((await fetchUserAttributes(erin.context)).sub).toBe(before.idToken!.payload.sub);
     const { result: after, calls } = await captureAwsJsonCalls(() => fetchAuthSession(erin.context, { forceRefresh: true }));
