@@ -63,9 +63,9 @@ async function acquireStack(options: StackOptions | undefined): Promise<Stack> {
  */
 const keepWarm = (): boolean => process.env.VITEST_MODE === 'WATCH';
 
-async function acquireBrowser(stack: Stack, origins: string[]): Promise<BrowserRun> {
+async function acquireBrowser(stack: Stack): Promise<BrowserRun> {
   const shared = (globalThis as GlobalWithStack)[SHARED]!;
-  shared.browser ??= BrowserRun.launch({ frontDoor: stack.frontDoor, origins });
+  shared.browser ??= BrowserRun.launch({ frontDoor: stack.frontDoor });
   return shared.browser;
 }
 
@@ -111,15 +111,13 @@ export async function defineScenarioTests(patterns: string | string[], options: 
     });
     return;
   }
-  // Every origin a browser scenario of these files uses: Chromium maps them when it starts.
-  const origins = loaded.scenarios.flatMap((s) => (s.origin ? [s.origin] : []));
   for (const scenario of loaded.scenarios) for (const client of clientsFor(scenario, options.client)) {
     const plan = { ...planScenario(scenario, options), ...(client === 'browser' ? { client } : {}) };
     describe(planTitle(plan), () => {
       let session: ScenarioSession | undefined;
       beforeAll(async () => {
         const stack = await acquireStack(options.stack);
-        const browser = client === 'browser' ? await acquireBrowser(stack, origins) : undefined;
+        const browser = client === 'browser' ? await acquireBrowser(stack) : undefined;
         session = new ScenarioSession(plan, stack, `v${process.pid}x${sessionCounter++}`, browser ? { client: browser.clientHalf() } : {});
         await session.setup();
       }, 120_000);

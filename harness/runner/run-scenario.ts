@@ -27,8 +27,11 @@ export interface ScenarioHooks {
  * without one), then runs cases one by one.
  */
 export interface ClientHalf {
-  /** The half signs its users in itself (the browser's page code) and ignores sessions given to start(). */
-  readonly signsInItself?: boolean;
+  /**
+   * Called before the users sign in: a half may begin work its start will need (a browser opens
+   * its pages meanwhile). Never throws; what fails surfaces in start or a case.
+   */
+  prepare?(plan: ScenarioPlan): void;
   start(plan: ScenarioPlan, outputs: AmplifyOutputs, sessions: SignedInSession[]): Promise<SignedInUsers>;
   runCase(c: ScenarioCase): Promise<ClientCaseResult>;
   end(): Promise<void>;
@@ -94,6 +97,7 @@ export class ScenarioSession {
    */
   async setup(): Promise<void> {
     const started = performance.now();
+    this.client.prepare?.(this.plan);
     const previous = this.warm?.take(this.plan);
     if (previous) {
       // The same app and pool IDs as last time: the stack takes the pools over when their settings are unchanged.
@@ -109,14 +113,14 @@ export class ScenarioSession {
     this.outputs = loaded.outputs;
     this.warnings.push(...loaded.warnings);
     const loadedAt = performance.now();
-    const kept = new Set(previous && !this.client.signsInItself ? loaded.keptUsers : []);
-    const toSignIn = this.client.signsInItself ? [] : this.plan.users.filter((u) => !kept.has(u.name) || !previous?.sessions.has(u.name));
+    const kept = new Set(previous ? loaded.keptUsers : []);
+    const toSignIn = this.plan.users.filter((u) => !kept.has(u.name) || !previous?.sessions.has(u.name));
     const reused = this.plan.users.flatMap((u) => (kept.has(u.name) && previous?.sessions.get(u.name)) || []);
     const signedIn = await Promise.all(toSignIn.map((u) => this.signIn(loaded.outputs, u)));
     for (const session of [...reused, ...signedIn]) this.sessions.set(session.user, session);
     this.users = await this.client.start(this.plan, loaded.outputs, [...reused, ...signedIn]);
     const signedInAt = performance.now();
-    this.timing.signIns = this.client.signsInItself ? this.plan.users.length : toSignIn.length;
+    this.timing.signIns = toSignIn.length;
     if (reused.length > 0) this.timing.sessionsKept = reused.length;
     this.timing.signInMs = signedInAt - loadedAt;
     await this.writeObjects(this.plan.objects);

@@ -140,10 +140,7 @@ export async function runScenarios(scenarios: Scenario[], options: RunOptions): 
   const browserPlans = plans.filter((p) => p.client === 'browser');
   if (browserPlans.length > 0) {
     try {
-      browser = await BrowserRun.launch({
-        frontDoor: options.stack.frontDoor,
-        origins: browserPlans.flatMap((p) => (p.scenario.origin ? [p.scenario.origin] : [])),
-      });
+      browser = await BrowserRun.launch({ frontDoor: options.stack.frontDoor });
     } catch (e) {
       if (!(e instanceof ChromiumMissingError) || options.client === 'browser' || options.client === 'both') throw e;
       // The files asked for the browser as well: run what can run, and say what did not.

@@ -49,7 +49,8 @@ export function nodeActors(outputs: AmplifyOutputs): ActorFactory {
       get isGuest() {
         return actor.isGuest;
       },
-      ensureSignedIn: () => actor.ensureSignedIn(),
+      // One sign-in at a time in this thread (the client's module-wide sign-in state).
+      ensureSignedIn: () => serialSignIn(actor),
       identity: () => actor.identity(),
       async run(c) {
         const recording: CaseRecording = { requests: [] };
@@ -97,16 +98,20 @@ export class ScenarioClient {
     }
   }
 
-  /** Signs in every user not signed in yet (SRP) and learns their identity IDs and subs, for placeholders. */
+  /**
+   * Signs in every user not signed in yet (SRP) and learns their identity IDs and subs, for
+   * placeholders. Users sign in concurrently as far as their actors allow (the Node client's go
+   * one at a time per thread; browser pages are independent).
+   */
   async signInAll(): Promise<SignedInUsers> {
-    for (const user of this.plan.users) {
-      if (this.identities.has(user.name) && this.subs.has(user.name)) continue;
+    await Promise.all(this.plan.users.map(async (user) => {
+      if (this.identities.has(user.name) && this.subs.has(user.name)) return;
       const actor = this.actors.get(user.name)!;
-      await serialSignIn(actor);
+      await actor.ensureSignedIn();
       const { identityId, sub } = await actor.identity();
       if (identityId) this.identities.set(user.name, identityId);
       if (sub) this.subs.set(user.name, sub);
-    }
+    }));
     return { identities: Object.fromEntries(this.identities), subs: Object.fromEntries(this.subs) };
   }
 

@@ -19,6 +19,7 @@ import { runScenario } from '../../harness/runner/run-scenario.js';
 import { loadScenarioFile } from '../../harness/scenario/load.js';
 
 const dir = join(import.meta.dirname, '..', '..', 'scenarios', 'browser');
+const fixtures = join(import.meta.dirname, '..', 'fixtures', 'browser');
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
 const chromium = locateChromium();
 
@@ -30,7 +31,7 @@ describe.skipIf(!chromium)('the browser client', () => {
     stack = await Stack.start();
     previous = getGlobalDispatcher();
     setGlobalDispatcher(new RecordingDispatcher(createStackDispatcher(stack.transportTargets)));
-    browser = await BrowserRun.launch({ frontDoor: stack.frontDoor, origins: ['http://localhost:5173'] });
+    browser = await BrowserRun.launch({ frontDoor: stack.frontDoor });
   }, 120_000);
   afterAll(async () => {
     const mine = getGlobalDispatcher();
@@ -81,4 +82,34 @@ describe.skipIf(!chromium)('the browser client', () => {
     expect(result.cases[0]!.observed.outcome).toBe('allow');
     expect(result.cases[1]!.observed.message).toMatch(/ETag missing from multipart upload.*Please ensure S3 bucket CORS configuration includes ETag as part of its `ExposeHeaders` element/);
   }, 120_000);
+
+  it("starts each user's page from the sign-in service's session: one sign-in per user, not two", async () => {
+    const plan = { ...planScenario(await loadScenarioFile(join(dir, 'docs-cors-rule.yaml'))), client: 'browser' as const };
+    const before = stack.userPools.signInCount;
+    // Counted while the scenario's pool exists (it goes, sign-ins and all, when the app unloads).
+    const signIns: number[] = [];
+    const result = await runScenario(plan, stack, 'bs', { onCaseResult: () => { signIns.push(stack.userPools.signInCount - before); } }, browser.clientHalf());
+    expect(result.error).toBeUndefined();
+    expect(result.cases.filter((c) => c.status !== 'pass').map((c) => c.title)).toEqual([]);
+    expect(plan.users.length).toBeGreaterThan(0);
+    expect(signIns).toEqual(plan.cases.map(() => plan.users.length));
+  }, 120_000);
+
+  it('serves the page from an https origin (a secure context) and matches the bucket rules against it', async () => {
+    const plan = { ...planScenario(await loadScenarioFile(join(fixtures, 'https-origin.yaml'))), client: 'browser' as const };
+    const secure = await runScenario(plan, stack, 'bo1', {}, browser.clientHalf());
+    expect(secure.error).toBeUndefined();
+    expect(secure.cases.map((c) => [c.title, c.status, c.observed.message ?? ''])).toEqual(plan.cases.map((c) => [expect.stringContaining(c.op), 'pass', '']));
+    expect(secure.cases.every((c) => c.cors === undefined)).toBe(true);
+
+    // The same app from http://app.example.com (another origin: the scheme differs) is refused,
+    // and the refusal names the origin the page really had.
+    const plain = { ...plan, scenario: { ...plan.scenario, origin: 'http://app.example.com' } };
+    const refused = await runScenario(plain, stack, 'bo2', {}, browser.clientHalf());
+    const upload = refused.cases[0]!;
+    expect(upload.observed).toMatchObject({ outcome: 'error', errorName: 'ERR_NETWORK' });
+    expect(upload.cors?.[0]).toMatchObject({ kind: 'preflight', origin: 'http://app.example.com', status: 403 });
+    expect(upload.cors?.[0]?.detail).toContain('origin http://app.example.com is not in AllowedOrigins ["https://app.example.com"]');
+  }, 120_000);
 });
+

@@ -11,7 +11,8 @@ import { runOperation, type OpResult, type ResolvedCase } from '../operations.js
 export type PageOutcome = { ok: true; result: OpResult } | { ok: false; name: string; message: string };
 
 export interface PageApi {
-  start(outputs: AmplifyOutputs, name: string, credentials?: { username: string; password: string }): void;
+  /** `storage`: a session signed in elsewhere (what the client stored), as a returning user's tab has it. */
+  start(outputs: AmplifyOutputs, name: string, credentials?: { username: string; password: string }, storage?: Record<string, string>): void;
   signIn(): Promise<ActorIdentity>;
   identity(): Promise<ActorIdentity>;
   run(c: ResolvedCase): Promise<PageOutcome>;
@@ -24,8 +25,8 @@ const current = (): Actor => {
 };
 
 const api: PageApi = {
-  start(outputs, name, credentials) {
-    actor = new Actor(name, Actor.configFrom(outputs), credentials);
+  start(outputs, name, credentials, storage) {
+    actor = new Actor(name, Actor.configFrom(outputs), credentials, storage);
   },
   async signIn() {
     await current().ensureSignedIn();

@@ -1,8 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { FrontDoorCertificate } from '../../../emulator/front-door/certificate.js';
+import { replaying } from '../../../emulator/front-door/connection.js';
 
 /** The bundled browser build of the page side (page-entry.ts), in the package's dist/. */
 export function pageBundlePath(): string {
@@ -22,37 +26,68 @@ const PAGE = `<!doctype html>
 <body><script src="/amplify-page.js"></script></body></html>
 `;
 
+interface PageResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Buffer;
+}
+
+/** The page's two files (the document and the bundled client); anything else is 404. */
+function pageContent(bundle: Buffer): (path: string) => PageResponse {
+  return (path): PageResponse => {
+    if (path === '/amplify-page.js') return { status: 200, headers: { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'max-age=3600' }, body: bundle };
+    if (path === '/' || path === '/index.html') return { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: PAGE };
+    return { status: 404, headers: {}, body: '' };
+  };
+}
+
 /**
  * The page the browser client's actors load: a blank document and the bundled aws-amplify page
- * script, served on loopback. Its origin is the page's origin unless a scenario names another
- * (then Chromium maps that origin's host and port here).
+ * script, on one loopback port that speaks both HTTP and HTTPS (the first byte of a connection
+ * tells which, as at the front door; HTTPS with the front door's certificate, which the browser
+ * trusts by key whatever the host name). The browser sends every host name that is not AWS's
+ * here, so a scenario's `origin` can be any http or https origin, and the page, like the S3 and
+ * Cognito endpoints, is on loopback: Chromium's local-network checks see no request from a
+ * public page to a private address, as none happens against AWS either.
  */
 export class PageServer {
-  private constructor(private readonly server: http.Server, readonly port: number) {}
+  private constructor(
+    private readonly server: net.Server,
+    private readonly sockets: Set<net.Socket>,
+    readonly port: number,
+  ) {}
 
-  static async start(): Promise<PageServer> {
+  static async start(certificate: Pick<FrontDoorCertificate, 'keyPem' | 'certPem'>): Promise<PageServer> {
     const bundlePath = pageBundlePath();
     const bundle = await readFile(bundlePath).catch(() => {
       throw new Error(`the browser build of the client is missing (${bundlePath}); run \`npm run build\``);
     });
-    const server = http.createServer((req, res) => {
-      const path = (req.url ?? '/').split('?')[0];
-      if (path === '/amplify-page.js') {
-        res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'max-age=3600' });
-        res.end(bundle);
-      } else if (path === '/' || path === '/index.html') {
-        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-        res.end(PAGE);
-      } else {
-        res.writeHead(404).end();
-      }
+    const content = pageContent(bundle);
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
+      req.resume();
+      const { status, headers, body } = content((req.url ?? '/').split('?')[0]!);
+      res.writeHead(status, headers);
+      res.end(body);
+    };
+    const plain = http.createServer(handler);
+    const tls = https.createServer({ key: certificate.keyPem, cert: certificate.certPem, ALPNProtocols: ['http/1.1'] }, handler);
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      socket.on('error', () => socket.destroy());
+      socket.once('data', (first: Buffer) => {
+        socket.pause();
+        // 0x16: a TLS handshake record.
+        (first[0] === 0x16 ? tls : plain).emit('connection', replaying(socket, first));
+      });
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const address = server.address();
-    return new PageServer(server, typeof address === 'object' && address ? address.port : 0);
+    return new PageServer(server, sockets, typeof address === 'object' && address ? address.port : 0);
   }
 
   /** The default page origin. */
@@ -61,7 +96,7 @@ export class PageServer {
   }
 
   close(): Promise<void> {
-    this.server.closeAllConnections();
+    for (const socket of this.sockets) socket.destroy();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
