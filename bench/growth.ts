@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { BenchContext } from './lib/context.js';
+import { descendants } from './lib/processes.js';
 import { table } from './lib/report.js';
 import { ms } from './lib/stats.js';
 import { writeScenarioSet, type SuiteShape } from './suite.js';
@@ -28,29 +29,6 @@ export interface GrowthRun extends SuiteShape {
   passed: number;
   failed: number;
   processes: ProcessPeak[];
-}
-
-function parentOf(pid: string): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return undefined;
-  }
-}
-
-function descendants(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const parent = parentOf(entry);
-    if (parent === undefined) continue;
-    children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-  }
-  const out: number[] = [];
-  const walk = (pid: number) => { for (const c of children.get(pid) ?? []) { out.push(c); walk(c); } };
-  walk(root);
-  return out;
 }
 
 function peakOf(pid: number): { name: string; cmd: string; peakKiB: number } | undefined {
