@@ -85,14 +85,15 @@ describe.skipIf(!chromium)('the browser client', () => {
 
   it("starts each user's page from the sign-in service's session: one sign-in per user, not two", async () => {
     const plan = { ...planScenario(await loadScenarioFile(join(dir, 'docs-cors-rule.yaml'))), client: 'browser' as const };
-    const before = stack.userPools.signInCount;
-    // Counted while the scenario's pool exists (it goes, sign-ins and all, when the app unloads).
-    const signIns: number[] = [];
-    const result = await runScenario(plan, stack, 'bs', { onCaseResult: () => { signIns.push(stack.userPools.signInCount - before); } }, browser.clientHalf());
+    const before = stack.operationCounts.snapshot();
+    const result = await runScenario(plan, stack, 'bs', {}, browser.clientHalf());
+    const after = stack.operationCounts.snapshot();
     expect(result.error).toBeUndefined();
     expect(result.cases.filter((c) => c.status !== 'pass').map((c) => c.title)).toEqual([]);
     expect(plan.users.length).toBeGreaterThan(0);
-    expect(signIns).toEqual(plan.cases.map(() => plan.users.length));
+    const sent = (op: string) => (after[op] ?? 0) - (before[op] ?? 0);
+    expect({ initiateAuth: sent('InitiateAuth'), respondToAuthChallenge: sent('RespondToAuthChallenge') })
+      .toEqual({ initiateAuth: plan.users.length, respondToAuthChallenge: plan.users.length });
   }, 120_000);
 
   it('serves the page from an https origin (a secure context) and matches the bucket rules against it', async () => {
