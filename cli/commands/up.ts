@@ -187,7 +187,7 @@ export async function runUp(args: string[]): Promise<number> {
       const session = new ScenarioSession(plan, stack, 'up', { stableIdsSeed: `${scenario.name}|${scenario.file}` });
       await session.setup();
       await writeFile(outputsFile, `${JSON.stringify(session.outputs, null, 2)}\n`);
-      process.stdout.write(describeUp(stack, scenario.name, outputsFile, credentialsFile, plan.users.map((u) => ({ name: u.name, password: u.password, groups: u.groups })), session.warnings, 'written'));
+      process.stdout.write(describeUp(stack, scenario.name, outputsFile, credentialsFile, plan.users.map((u) => ({ name: u.signInName ?? u.name, password: u.password, groups: u.groups })), session.warnings, 'written'));
     }
     await passwords.save();
     endpoints = await writeEndpoints(stateDir, {

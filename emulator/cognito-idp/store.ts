@@ -17,7 +17,8 @@ import { createPasswordVerifier, passwordMatches, type PasswordVerifier } from '
  */
 
 export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'RESET_REQUIRED';
-export type UsernameAttribute = 'email' | 'phone_number';
+export type { UsernameAttribute } from './username-attributes.js';
+import { signInAttributeFor, type UsernameAttribute } from './username-attributes.js';
 
 export interface StoredGroup {
   readonly name: string;
@@ -67,8 +68,6 @@ export interface NewUser {
   temporaryPasswordExpiresAt?: Date;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-const PHONE = /^\+[0-9]{4,15}$/;
 const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 
 export class UserPool {
@@ -195,10 +194,10 @@ export class UserPool {
   }
 
   private aliasAttributeFor(signInName: string): UsernameAttribute {
+    const attribute = signInAttributeFor(this.usernameAttributes, signInName);
+    if (attribute) return attribute;
     const allowsEmail = this.usernameAttributes.includes('email');
     const allowsPhone = this.usernameAttributes.includes('phone_number');
-    if (allowsEmail && EMAIL.test(signInName)) return 'email';
-    if (allowsPhone && PHONE.test(signInName)) return 'phone_number';
     throw new InvalidParameterException(
       allowsEmail && allowsPhone ? 'Username should be either an email or a phone number.'
         : allowsEmail ? 'Username should be an email.' : 'Username should be a phone number.',
@@ -489,7 +488,7 @@ function checkSeed(pool: UserPool, seed: UserConfig): void {
 function createSeededUser(pool: UserPool, seed: UserConfig, now: Date): StoredUser {
   const attributes = new Map(Object.entries(seed.attributes ?? {}));
   if (seed.email) attributes.set('email', seed.email).set('email_verified', 'true');
-  if (pool.usernameAttributes.includes('email') && !seed.email && EMAIL.test(seed.username)) {
+  if (!seed.email && signInAttributeFor(pool.usernameAttributes, seed.username) === 'email') {
     attributes.set('email_verified', 'true');
   }
   const user = pool.createUser({ signInName: seed.username, password: seed.password, attributes, status: 'CONFIRMED' }, now);

@@ -56,14 +56,15 @@ export function appConfigForScenario(
       name: scenario.name,
       clientIds: [ids.id(26)],
       groups: auth.groups.map((g) => ({ name: g.name, precedence: g.precedence, roleArn: auth.roles.groups[g.name] })),
+      ...(auth.usernameAttributes ? { usernameAttributes: auth.usernameAttributes } : {}),
       users: users.map((u) => ({
-        username: u.name,
+        username: u.signInName ?? u.name,
         password: u.password,
         ...(u.email ? { email: u.email } : {}),
         groups: u.groups,
       })),
     },
-    identityPool: { id: `${region}:${ids.uuid()}`, allowGuestAccess: auth.guestAccess },
+    identityPool: { id: `${region}:${ids.uuid()}`, allowGuestAccess: auth.guestAccess, ...(auth.allowClassicFlow ? { allowClassicFlow: true } : {}) },
     roles: {
       guest: role(auth.roles.guest, scenario.policies?.guest, generated?.guest),
       authenticated: role(auth.roles.authenticated, scenario.policies?.authenticated, generated?.authenticated),

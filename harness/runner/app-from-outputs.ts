@@ -51,17 +51,8 @@ export function readOutputsAuth(data: unknown, problems: string[]): OutputsAuth 
   const userPoolId = str('user_pool_id', USER_POOL_ID, 'a user pool ID shaped <region>_<id>');
   const clientId = str('user_pool_client_id', /^[A-Za-z0-9]{1,128}$/, 'an app client ID (letters and digits)');
   const identityPoolId = str('identity_pool_id', IDENTITY_POOL_ID, 'an identity pool ID shaped <region>:<uuid>');
-  const usernameAttributes: Array<'email' | 'phone_number'> = [];
-  const attrs = auth['username_attributes'];
-  if (attrs !== undefined) {
-    if (!Array.isArray(attrs)) problems.push('auth.username_attributes is not a list');
-    else {
-      for (const a of attrs) {
-        if (a === 'email' || a === 'phone_number') usernameAttributes.push(a);
-        else problems.push(`auth.username_attributes holds ${typeof a === 'string' && a.length <= 40 ? JSON.stringify(a) : 'a value'}; expected "email" or "phone_number"`);
-      }
-    }
-  }
+  // username_attributes is read (and checked) with the rest of the file by readOutputs.
+  const usernameAttributes = readOutputs(data).content?.usernameAttributes ?? [];
   let passwordPolicy: PasswordPolicyConfig | undefined;
   const policy = auth['password_policy'];
   if (isRecord(policy)) {

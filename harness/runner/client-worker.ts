@@ -15,7 +15,7 @@ import { signInHere, type SignedInSession } from './sign-in.js';
  */
 export type ToWorker =
   | { type: 'init'; targets: TransportTargets }
-  | { type: 'signIn'; id: number; outputs: AmplifyOutputs; user: { name: string; password: string } }
+  | { type: 'signIn'; id: number; outputs: AmplifyOutputs; user: { name: string; password: string; signInName?: string } }
   | { type: 'start'; id: number; plan: ScenarioPlan; outputs: AmplifyOutputs; sessions: SignedInSession[] }
   | { type: 'case'; id: number; case: ScenarioCase }
   | { type: 'end'; id: number };

@@ -61,7 +61,7 @@ class ClientWorker {
     this.signInsPending++;
     try {
       await this.ready;
-      return await this.call<SignedInSession>({ type: 'signIn', outputs, user: { name: user.name, password: user.password } });
+      return await this.call<SignedInSession>({ type: 'signIn', outputs, user: { name: user.name, password: user.password, ...(user.signInName ? { signInName: user.signInName } : {}) } });
     } finally {
       this.signInsPending--;
     }

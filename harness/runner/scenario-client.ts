@@ -92,7 +92,7 @@ export class ScenarioClient {
     const byUser = new Map(sessions.map((s) => [s.user, s]));
     for (const user of plan.users) {
       const session = byUser.get(user.name);
-      this.actors.set(user.name, makeActor(user.name, { username: user.name, password: user.password }, session?.storage));
+      this.actors.set(user.name, makeActor(user.name, { username: user.signInName ?? user.name, password: user.password }, session?.storage));
       if (session?.identityId) this.identities.set(user.name, session.identityId);
       if (session?.sub) this.subs.set(user.name, session.sub);
     }

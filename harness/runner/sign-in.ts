@@ -15,7 +15,7 @@ export interface SignedInSession {
 }
 
 /** Signs one user in; where it runs (this thread, a client worker) is up to the caller. */
-export type SignInService = (outputs: AmplifyOutputs, user: Pick<ScenarioUser, 'name' | 'password'>) => Promise<SignedInSession>;
+export type SignInService = (outputs: AmplifyOutputs, user: Pick<ScenarioUser, 'name' | 'password' | 'signInName'>) => Promise<SignedInSession>;
 
 /** Sign-ins go one at a time per thread: the client keeps in-progress sign-in state in one module-wide store. */
 let signInQueue: Promise<unknown> = Promise.resolve();
@@ -27,7 +27,7 @@ export function serialSignIn(actor: Pick<Actor, 'ensureSignedIn'>): Promise<void
 
 /** Signs a user in with the client's default flow (SRP) and fetches its identity, in this thread. */
 export const signInHere: SignInService = async (outputs, user) => {
-  const actor = new Actor(user.name, Actor.configFrom(outputs), { username: user.name, password: user.password });
+  const actor = new Actor(user.name, Actor.configFrom(outputs), { username: user.signInName ?? user.name, password: user.password });
   await serialSignIn(actor);
   const { identityId, sub } = await actor.identity();
   return {

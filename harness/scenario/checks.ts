@@ -4,6 +4,7 @@
  * pure function of the parsed file that reports to the one {@link IssueSink}.
  */
 import { DEFAULT_PASSWORD_POLICY, passwordPolicyViolation } from '../../emulator/cognito-idp/password-policy.js';
+import { signInAttributeFor } from '../../emulator/cognito-idp/username-attributes.js';
 import { parseStoragePaths } from '../../emulator/policy/paths.js';
 import type { PathsMap } from '../../emulator/policy/types.js';
 import { validateCorsConfiguration } from '../../emulator/s3-cors/validate.js';
@@ -105,6 +106,36 @@ export function checkUsers(sink: IssueSink, auth: Dict | undefined, groups: Set<
     });
   }
   return names;
+}
+
+/**
+ * In a pool that signs users in by phone number only (the outputs' username_attributes), every user
+ * must be named by one (in an email pool every user has an address: its own, or a stand-in).
+ */
+export function checkSignInNames(sink: IssueSink, auth: Dict | undefined, outputs: LoadedOutputs | undefined): void {
+  const attributes = outputs?.content.usernameAttributes ?? [];
+  if (attributes.length === 0) return;
+  for (const [name, value] of Object.entries(record(auth?.['users']) ?? {})) {
+    const email = record(value)?.['email'];
+    if (signInNameOf(attributes, name, typeof email === 'string' ? email : undefined) !== undefined) continue;
+    sink.report(
+      ['auth', 'users', name],
+      `${outputs!.ref} signs users in by ${attributes.join(' or ')} (username_attributes), so ${name} needs a phone number to sign in with: name the user by it in E.164 form, e.g. "+15555550100"`,
+      'key',
+    );
+  }
+}
+
+/**
+ * What a user signs in with in a pool with these username attributes: the user name when there are
+ * none; in an email pool the user's email, else its name when that is an address, else the stand-in
+ * `<name>@example.com`; in a phone-number pool its name when that is an E.164 number. Undefined when
+ * the user cannot sign in to such a pool.
+ */
+export function signInNameOf(attributes: ReadonlyArray<'email' | 'phone_number'>, name: string, email: string | undefined): string | undefined {
+  if (attributes.length === 0) return name;
+  const candidates = [email, name, attributes.includes('email') ? `${name}@example.com` : undefined];
+  return candidates.find((c): c is string => c !== undefined && signInAttributeFor(attributes, c) !== undefined);
 }
 
 /** A mapping keyed by group name (`auth.roles.groups`, `policies.groups`): every key a declared group. */

@@ -25,7 +25,7 @@ const objects: Array<[string, string[], Json]> = [
     $schema: true, version: true, name: true, description: true, region: true, auth: true, client: true, origin: true, buckets: true,
     outputs: true, backend: true, template: true, policies: true, objects: true, derive: true, cases: true,
   }), schema as unknown as Json],
-  ['auth', keys<AuthFile>({ guestAccess: true, groups: true, users: true, accountId: true, roles: true }), definitions['auth']!],
+  ['auth', keys<AuthFile>({ guestAccess: true, groups: true, users: true, accountId: true, roles: true, allowClassicFlow: true }), definitions['auth']!],
   ['auth.roles', keys<RolesFile>({ guest: true, authenticated: true, groups: true }), (definitions['auth']!['properties'] as Record<string, Json>)['roles']!],
   ['a group', keys<GroupFile>({ name: true, precedence: true }), objectBranch(definitions['group']!)],
   ['a user', keys<UserFile>({ password: true, email: true, groups: true }), definitions['user']!],

@@ -35,6 +35,7 @@ export interface AuthFile {
   users?: Record<string, UserFile | null>;
   accountId?: string;
   roles?: RolesFile;
+  allowClassicFlow?: boolean;
 }
 
 export interface GroupFile {

@@ -27,7 +27,7 @@ const EXPECTED: Record<string, Array<[number, number, string]>> = {
     [1, 1, 'the file is empty; a scenario needs at least `version: 1`, `name`, `buckets` (or `outputs`) and `cases` (or `derive: true`)'],
   ],
   'unknown-key.yaml': [
-    [4, 3, 'unknown key `gruops` in auth; expected one of guestAccess, groups, users, accountId, roles (did you mean `groups`?)'],
+    [4, 3, 'unknown key `gruops` in auth; expected one of guestAccess, groups, users, accountId, roles, allowClassicFlow (did you mean `groups`?)'],
   ],
   'wrong-op.yaml': [
     [

@@ -37,6 +37,7 @@ describe('a file using every feature', () => {
       auth: {
         // Not written in the file: taken from outputs/amplify_outputs.json.
         guestAccess: false,
+        allowClassicFlow: true,
         // Written in the file, so the outputs file's `owners` group is not used.
         groups: [
           { name: 'admin', precedence: 0 },
@@ -130,7 +131,7 @@ describe('a file using every feature', () => {
       ],
       derive: true,
       cases: [
-        { index: 0, as: 'guest', op: 'download', bucket: 'media', path: 'public/readme.txt', expect: { outcome: 'allow' }, line: 75 },
+        { index: 0, as: 'guest', op: 'download', bucket: 'media', path: 'public/readme.txt', expect: { outcome: 'allow' }, line: 76 },
         {
           index: 1,
           name: "bob cannot delete alice's photo",
@@ -139,7 +140,7 @@ describe('a file using every feature', () => {
           bucket: 'media',
           path: 'protected/{identity:alice}/photo.jpg',
           expect: { outcome: 'deny' },
-          line: 81,
+          line: 82,
         },
         {
           index: 2,
@@ -149,10 +150,10 @@ describe('a file using every feature', () => {
           path: 'private/{identity}/new.txt',
           body: 'some text',
           expect: { outcome: 'allow' },
-          line: 88,
+          line: 89,
         },
         // No body: the runner uploads its default ("data").
-        { index: 3, as: 'alice', op: 'upload', bucket: 'archive', path: 'private/{identity}/default-body.txt', expect: { outcome: 'allow' }, line: 94 },
+        { index: 3, as: 'alice', op: 'upload', bucket: 'archive', path: 'private/{identity}/default-body.txt', expect: { outcome: 'allow' }, line: 95 },
         {
           index: 4,
           as: 'alice',
@@ -161,7 +162,7 @@ describe('a file using every feature', () => {
           from: 'public/readme.txt',
           path: 'protected/{identity}/copy.txt',
           expect: { outcome: 'allow' },
-          line: 99,
+          line: 100,
         },
         {
           index: 5,
@@ -171,7 +172,7 @@ describe('a file using every feature', () => {
           path: 'protected/{identity:alice}/',
           options: { subpathStrategy: 'exclude', pageSize: 10 },
           expect: { outcome: 'allow', keys: ['protected/{identity:alice}/photo.jpg', 'protected/{identity}/copy.txt'] },
-          line: 106,
+          line: 107,
         },
         {
           index: 6,
@@ -180,10 +181,10 @@ describe('a file using every feature', () => {
           bucket: 'media',
           path: 'public/',
           expect: { outcome: 'allow', contains: ['public/readme.txt'] },
-          line: 114,
+          line: 115,
         },
-        { index: 7, as: 'dave', op: 'getProperties', bucket: 'media', path: 'public/missing.txt', expect: { outcome: 'not-found' }, line: 120 },
-        { index: 8, as: 'guest', op: 'getUrl', bucket: 'media', path: 'public/readme.txt', expect: { outcome: 'allow', body: 'hello' }, line: 126 },
+        { index: 7, as: 'dave', op: 'getProperties', bucket: 'media', path: 'public/missing.txt', expect: { outcome: 'not-found' }, line: 121 },
+        { index: 8, as: 'guest', op: 'getUrl', bucket: 'media', path: 'public/readme.txt', expect: { outcome: 'allow', body: 'hello' }, line: 127 },
         {
           index: 9,
           as: 'bob',
@@ -191,7 +192,7 @@ describe('a file using every feature', () => {
           bucket: 'archive',
           path: 'private/{sub:bob}/notes.txt',
           expect: { outcome: 'error', error: 'AccessDenied' },
-          line: 132,
+          line: 133,
         },
         {
           index: 10,
@@ -203,7 +204,7 @@ describe('a file using every feature', () => {
           size: 6,
           expect: { outcome: 'deny' },
           inBrowser: { outcome: 'error', error: 'NetworkError' },
-          line: 137,
+          line: 138,
         },
       ],
       clients: ['node', 'browser'],
@@ -241,7 +242,9 @@ describe('outputs:', () => {
         { name: 'ADMINS', precedence: 0 },
         { name: 'EDITORS', precedence: 1 },
       ],
-      users: [{ name: 'admin-user', password: 'Generated-Pass-1!', groups: ['ADMINS'] }],
+      // The outputs file signs users in by email (username_attributes), so does the scenario's pool.
+      usernameAttributes: ['email'],
+      users: [{ name: 'admin-user', password: 'Generated-Pass-1!', groups: ['ADMINS'], signInName: 'admin-user@example.com' }],
       accountId: '123456789012',
       roles: {
         guest: 'arn:aws:iam::123456789012:role/ase-guest',

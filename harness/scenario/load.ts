@@ -14,7 +14,7 @@ import { dirname, resolve } from 'node:path';
 import type { SynthesizeOptions } from '../backend/index.js';
 import { applyBackend } from './backend-source.js';
 import { ScenarioError } from './errors.js';
-import { bucketViews, checkBuckets, checkCases, checkGroupKeyedMap, checkGroups, checkObjects, checkUsers, groupHint } from './checks.js';
+import { bucketViews, checkBuckets, checkCases, checkGroupKeyedMap, checkGroups, checkObjects, checkSignInNames, checkUsers, groupHint } from './checks.js';
 import { IssueSink } from './issue-sink.js';
 import { normaliseScenario } from './normalise.js';
 import { amplifyPathRules } from './paths-check.js';
@@ -103,6 +103,7 @@ async function loadParsed(input: unknown, file: string, source: YamlSource, opti
   const bucketNames = buckets.map((b) => b.name);
   checkObjects(sink, data, users, bucketNames);
   checkCases(sink, data, users, bucketNames);
+  checkSignInNames(sink, auth, outputs);
 
   sink.throwIfAny();
   // Every check passed: the document is a scenario file as file-types.ts describes it.

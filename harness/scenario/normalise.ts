@@ -3,7 +3,7 @@
  * account, role ARNs, generated passwords, the default bucket), into a {@link Scenario}.
  */
 import type { PathsMap } from '../../emulator/policy/types.js';
-import type { BucketView, Group } from './checks.js';
+import { signInNameOf, type BucketView, type Group } from './checks.js';
 import type { IssueSink } from './issue-sink.js';
 import { generatePassword } from './password.js';
 import { DEFAULT_ACCOUNT_ID, DEFAULT_REGION, type LoadedOutputs, type PolicyDocuments } from './references.js';
@@ -98,13 +98,19 @@ function normaliseAuth(auth: AuthFile, { groups, outputs, generatePassword: make
   const accountId = auth.accountId ?? DEFAULT_ACCOUNT_ID;
   const roles = auth.roles ?? {};
   const groupRoles = roles.groups ?? {};
+  // The outputs' username_attributes (email as the sign-in name) hold for the scenario's pool too.
+  const usernameAttributes = outputs?.content.usernameAttributes ?? [];
   const users: ScenarioUser[] = Object.entries(auth.users ?? {}).map(([name, u]) => {
     const user: ScenarioUser = { name, password: u?.password ?? makePassword(), groups: u?.groups ?? [] };
     if (u?.email !== undefined) user.email = u.email;
+    const signInName = signInNameOf(usernameAttributes, name, u?.email);
+    if (signInName !== undefined && signInName !== name) user.signInName = signInName;
     return user;
   });
   return {
     guestAccess: auth.guestAccess ?? outputs?.content.guestAccess ?? true,
+    ...(auth.allowClassicFlow === true ? { allowClassicFlow: true } : {}),
+    ...(usernameAttributes.length > 0 ? { usernameAttributes } : {}),
     groups,
     users,
     accountId,

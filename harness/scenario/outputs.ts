@@ -32,6 +32,11 @@ export interface OutputsContent {
   groups?: OutputsGroup[];
   /** auth.unauthenticated_identities_enabled, when present. */
   guestAccess?: boolean;
+  /**
+   * auth.username_attributes as the user pool takes them: `email` and/or `phone_number` make that
+   * attribute the sign-in name (`username`, plain user names, adds nothing). Absent when not given.
+   */
+  usernameAttributes?: Array<'email' | 'phone_number'>;
 }
 
 export interface OutputsProblem {
@@ -81,6 +86,8 @@ export function readOutputs(data: unknown): { content?: OutputsContent; problems
       const guest = auth['unauthenticated_identities_enabled'];
       if (typeof guest === 'boolean') content.guestAccess = guest;
       else if (guest !== undefined) problem(['auth', 'unauthenticated_identities_enabled'], `"unauthenticated_identities_enabled" is ${describeValue(guest)}; expected true or false`);
+      const attributes = readUsernameAttributes(auth['username_attributes'], problem);
+      if (attributes) content.usernameAttributes = attributes;
       const groups = auth['groups'];
       if (groups !== undefined) {
         const read = readGroups(groups, problem);
@@ -92,6 +99,21 @@ export function readOutputs(data: unknown): { content?: OutputsContent; problems
 }
 
 type Report = (path: Segment[], message: string, anchor?: Anchor) => void;
+
+function readUsernameAttributes(value: unknown, problem: Report): Array<'email' | 'phone_number'> | undefined {
+  if (value === undefined) return undefined;
+  const at = ['auth', 'username_attributes'];
+  if (!Array.isArray(value)) {
+    problem(at, `"username_attributes" is ${describeValue(value)}; expected a list such as ["email"]`);
+    return undefined;
+  }
+  const attributes: Array<'email' | 'phone_number'> = [];
+  value.forEach((a, i) => {
+    if (a === 'email' || a === 'phone_number') attributes.push(a);
+    else if (a !== 'username') problem([...at, i], `"username_attributes" holds ${describeValue(a)}; expected "email", "phone_number" or "username"`);
+  });
+  return attributes;
+}
 
 function readStorage(storage: unknown, problem: Report): OutputsBucket[] | undefined {
   if (!isRecord(storage)) {

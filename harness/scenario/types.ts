@@ -56,6 +56,10 @@ export interface ScenarioAuth {
   users: ScenarioUser[];
   accountId: string;
   roles: { guest: string; authenticated: string; groups: Record<string, string> };
+  /** The identity pool's AllowClassicFlow (`auth.allowClassicFlow`, default false, as Amplify Gen2 creates pools). */
+  allowClassicFlow?: boolean;
+  /** The user pool's sign-in attributes, from the outputs file (`auth.username_attributes`); empty: user names. */
+  usernameAttributes?: Array<'email' | 'phone_number'>;
 }
 
 export interface ScenarioUser {
@@ -64,6 +68,11 @@ export interface ScenarioUser {
   password: string;
   email?: string;
   groups: string[];
+  /**
+   * What the client signs in with when it is not `name`: the email (or phone number) in a pool whose
+   * username_attributes make that attribute the sign-in name.
+   */
+  signInName?: string;
 }
 
 export interface ScenarioBucket {
