@@ -18,9 +18,9 @@ function tenCasesTwoUsers(edit: number): string {
     bucketName: 'ase-bench-watch',
     users: ['alice', 'bob'],
     cases: [
-      { as: 'alice', op: 'upload', path: 'private/{identity}/a.txt', body: `edit ${edit}`, expect: 'allow' },
-      { as: 'alice', op: 'download', path: 'private/{identity}/a.txt', expect: { outcome: 'allow', body: `edit ${edit}` } },
-      { as: 'bob', op: 'download', path: 'private/{identity:alice}/a.txt', expect: 'deny' },
+      { as: 'alice', op: 'upload', path: `private/{identity}/edit-${edit}.txt`, body: `edit ${edit}`, expect: 'allow' },
+      { as: 'alice', op: 'download', path: `private/{identity}/edit-${edit}.txt`, expect: { outcome: 'allow', body: `edit ${edit}` } },
+      { as: 'bob', op: 'download', path: `private/{identity:alice}/edit-${edit}.txt`, expect: 'deny' },
       { as: 'bob', op: 'upload', path: 'private/{identity}/b.txt', expect: 'allow' },
       { as: 'alice', op: 'list', path: 'private/{identity}/', expect: 'allow' },
       { as: 'guest', op: 'list', path: 'public/', expect: 'allow' },
@@ -51,31 +51,45 @@ export async function watchLatency(ctx: BenchContext): Promise<void> {
   });
   let out = '';
   let err = '';
-  const waiters: Array<{ count: number; resolve: (at: number) => void }> = [];
-  const finals = () => [...out.matchAll(/^\d+ passed, \d+ failed$/gm)].length;
+  // A report is the one for edit N when its case table shows the path `edit-N.txt`; it ends with the final line after that.
+  const waiters: Array<{ done: () => boolean; resolve: (at: number) => void }> = [];
   child.stdout.setEncoding('utf8').on('data', (d: string) => {
     const at = performance.now();
     out += d;
-    for (const w of [...waiters]) if (finals() >= w.count) { waiters.splice(waiters.indexOf(w), 1); w.resolve(at); }
+    for (const w of [...waiters]) if (w.done()) { waiters.splice(waiters.indexOf(w), 1); w.resolve(at); }
   });
   child.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; });
-  const reportNumber = (count: number, timeoutMs = 120_000) => new Promise<number>((resolve, reject) => {
-    if (finals() >= count) return resolve(performance.now());
-    const timer = setTimeout(() => reject(new Error(`no report ${count} within ${timeoutMs} ms: ${err.trim().split('\n').slice(-3).join(' | ')}`)), timeoutMs);
-    waiters.push({ count, resolve: (at) => { clearTimeout(timer); resolve(at); } });
+  const reportOf = (edit: number, from: number) => () => {
+    const text = out.slice(from);
+    const named = text.indexOf(`/edit-${edit}.txt`);
+    return named !== -1 && /^\d+ passed, \d+ failed$/m.test(text.slice(named));
+  };
+  const waitFor = (done: () => boolean, what: string, timeoutMs = 120_000) => new Promise<number>((resolve, reject) => {
+    if (done()) return resolve(performance.now());
+    const timer = setTimeout(() => reject(new Error(`no ${what} within ${timeoutMs} ms: ${err.trim().split('\n').slice(-3).join(' | ')}`)), timeoutMs);
+    waiters.push({ done, resolve: (at) => { clearTimeout(timer); resolve(at); } });
   });
+  /** Waits until the watcher has printed its idle line and nothing more for `quietMs` (no run queued behind). */
+  const idle = async (quietMs = 300) => {
+    for (;;) {
+      while (!out.trimEnd().endsWith('Ctrl-C stops.')) await new Promise((r) => setTimeout(r, 20));
+      const length = out.length;
+      await new Promise((r) => setTimeout(r, quietMs));
+      if (out.length === length) return;
+    }
+  };
   const samples: number[] = [];
   try {
     const spawned = performance.now();
-    const firstAt = await reportNumber(1);
+    const firstAt = await waitFor(reportOf(0, 0), 'first report');
     log(`  first run (spawn → first report): ${ms(firstAt - spawned)}`);
     for (let i = 1; i <= edits; i++) {
-      // Wait for the "Watching" line that follows a report, so the save lands on an idle watcher.
-      while (!out.trimEnd().endsWith('Ctrl-C stops.')) await new Promise((r) => setTimeout(r, 20));
-      await new Promise((r) => setTimeout(r, 100));
+      // The save lands on an idle watcher: its "Watching" line printed, no run queued behind it.
+      await idle();
+      const from = out.length;
       const saved = performance.now();
       await writeFile(file, tenCasesTwoUsers(i));
-      const at = await reportNumber(i + 1);
+      const at = await waitFor(reportOf(i, from), `report of edit ${i}`);
       samples.push(at - saved);
     }
     const lastReport = out.slice(out.lastIndexOf('ase test --watch:'));

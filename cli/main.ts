@@ -11,6 +11,8 @@ const TEST_HELP = `ase test [files, folders or globs...]   run scenario files (d
       --concurrency <n>    scenarios at once (default: number of cores)
       --client <c>         node, browser (headless Chromium) or both; default: each file's \`client:\`
       --shard <i/n>        run shard i of n (files balanced by case count, the same split on every machine)
+      --watch              keep the stack warm and re-run files (or the scenarios using a file) as they are
+                           saved; unchanged users stay signed in between runs; Ctrl-C stops
       --backend <dir>      read roles, policies and buckets from the app's amplify/ folder (synthesized
                            offline) for files that name no backend: or template: of their own
       --template <path>    the same from a cdk.out folder or a CloudFormation template .json`;
