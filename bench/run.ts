@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: measures the stack and the harness against the direct path and a peer (moto),
- * in one run of a few minutes. Prints figures as it goes, then one table (figure, value, target,
+ * in one run (tens of minutes: the suite growth module runs a 10,000-case suite). Prints figures as it goes, then one table (figure, value, target,
  * met?), and writes bench/results/latest.json and latest.md. It asserts nothing about timings.
  *
  * Environment: BENCH_SCALE (e.g. 0.2) scales iteration counts for a quick trial; BENCH_SKIP_MOTO
