@@ -48,6 +48,8 @@ export interface CaseResult {
   decidingRequest?: DecidingRequest;
   /** Browser client: the CORS requests refused while the case ran (the first one is in observed.message). */
   cors?: CorsFinding[];
+  /** Browser client: what Chromium itself logged about CORS while the case ran (as DevTools shows it), once each. */
+  browserMessages?: string[];
   /** Which client ran the case (absent: node). */
   client?: 'node' | 'browser';
   line: number;

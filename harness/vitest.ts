@@ -10,7 +10,7 @@ import { planTitle } from './runner/plan.js';
 import type { ScenarioClientKind } from './scenario/types.js';
 import { ScenarioSession } from './runner/run-scenario.js';
 import { caseTitle } from './runner/scenario-client.js';
-import { formatRequest, pathLabel } from './reporters/format.js';
+import { corsExplanation, formatRequest, pathLabel } from './reporters/format.js';
 import { RecordingDispatcher } from './runner/request-recorder.js';
 import { loadScenarioFiles } from './scenario/load-many.js';
 
@@ -88,6 +88,7 @@ export function describeFailure(r: CaseResult): string {
   if (r.role) lines.push(`  role assumed: ${r.role}`);
   if (r.decidingRequest) lines.push(`  decided by: ${formatRequest(r.decidingRequest)}`);
   if (r.derived) lines.push(`  derived from paths rule: ${r.derived.rule}${r.derived.note ? ` (${r.derived.note})` : ''}`);
+  for (const l of corsExplanation(r)) lines.push(`  CORS ${l.label}: ${l.text}`);
   return lines.join('\n');
 }
 

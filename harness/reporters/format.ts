@@ -347,8 +347,32 @@ export function timingSplit(t: ScenarioTiming | undefined): string | undefined {
   ].join(' · ');
 }
 
+/**
+ * Why the browser was refused in a case, as every report explains it: each distinct request the
+ * front door refused (`refused`), why each of the bucket's rules did not match it (`rules`), and
+ * what Chromium itself said (`browser`, as DevTools shows it). Empty for a case without refusals.
+ */
+export function corsExplanation(r: Pick<CaseResult, 'cors' | 'browserMessages'>): Array<{ label: 'refused' | 'rules' | 'browser'; text: string }> {
+  const out: Array<{ label: 'refused' | 'rules' | 'browser'; text: string }> = [];
+  const seen = new Set<string>();
+  for (const f of r.cors ?? []) {
+    const what = corsRefused(f);
+    if (seen.has(what)) continue; // the client retries: the same refusal, again
+    seen.add(what);
+    out.push({ label: 'refused', text: what });
+    if (f.detail) out.push({ label: 'rules', text: f.detail });
+  }
+  if (out.length === 0) return out;
+  for (const m of r.browserMessages ?? []) out.push({ label: 'browser', text: m });
+  return out;
+}
+
+function corsRefused(f: CorsFinding): string {
+  const what = f.kind === 'preflight' ? `the preflight for ${f.method} ${f.url} from origin ${f.origin} was refused (${f.status})` : `the answer to ${f.method} ${f.url} (${f.status}) carried no CORS headers for origin ${f.origin}`;
+  return `${what}: ${f.message}`;
+}
+
 /** One line for a refused CORS request: what was refused, by what, and why no rule matched. */
 export function describeCorsFinding(f: CorsFinding): string {
-  const what = f.kind === 'preflight' ? `the preflight for ${f.method} ${f.url} from origin ${f.origin} was refused (${f.status})` : `the answer to ${f.method} ${f.url} (${f.status}) carried no CORS headers for origin ${f.origin}`;
-  return `${what}: ${f.message}${f.detail ? `; ${f.detail}` : ''}`;
+  return `${corsRefused(f)}${f.detail ? `; ${f.detail}` : ''}`;
 }

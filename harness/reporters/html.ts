@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { CaseResult, RunSummary } from '../results.js';
 import type { StorageOp } from '../scenario/types.js';
 import {
+  corsExplanation,
   IDENTITY_ID, OPS, abortLine, caseLocation, countResults, finalLine, formatDuration, formatRequest, longExpected, longObserved,
   pathLabel, plural, relPath, shortIdentities, timingSplit, verdict, type ScenarioContext,
 } from './format.js';
@@ -208,6 +209,7 @@ function renderFailureCard(f: FailureCard, cwd: string): Html {
     ['Request', r.decidingRequest ? html`<code>${formatRequest(r.decidingRequest)}</code>` : html`<span class="muted">none recorded</span>`],
   ];
   if (r.reasons.length > 0) rows.push(['Why', html`<ul class="reasons">${r.reasons.map((x) => html`<li>${x}</li>`)}</ul>`]);
+  for (const l of corsExplanation(r)) rows.push([`CORS ${l.label}`, html`${l.text}`]);
   if (r.derived) {
     rows.push(['Derived from', html`<code>${r.derived.rule}</code>${r.derived.note ? html`<div class="note">${r.derived.note}</div>` : ''}`]);
   }
@@ -248,6 +250,7 @@ function renderScenario(view: ScenarioView, cwd: string, cards: Map<CaseResult, 
   if (s.warnings.length > 0) {
     body.push(html`<div class="callout warn"><strong><span aria-hidden="true">⚠</span> ${plural(s.warnings.length, 'warning')}</strong><ul>${s.warnings.map((w) => html`<li>${w}</li>`)}</ul></div>`);
   }
+  if (view.cors.length > 0) body.push(renderCors(view));
   if (s.cases.length > 0) body.push(renderMatrix(view, cards));
 
   return html`<section class="card scenario ${view.state === 'pass' ? 'ok' : 'bad'}" id="${id}" aria-labelledby="${id}-h">
@@ -255,6 +258,11 @@ function renderScenario(view: ScenarioView, cwd: string, cards: Map<CaseResult, 
   <p class="meta">${facts.map((f, i) => html`${i > 0 ? ' · ' : ''}${f}`)}</p>
   ${body}
 </section>`;
+}
+
+/** What the browser was refused for CORS, case by case (passed cases too: they may expect the refusal). */
+function renderCors(view: ScenarioView): Html {
+  return html`<div class="callout cors"><strong>CORS: what the browser was refused, case by case</strong><ul>${view.cors.map((x) => html`<li>line ${x.result.line}: ${x.result.title} ${x.result.status === 'pass' ? badge('pass', '✓', 'Pass') : badge('fail', '✗', 'Fail')}<dl>${x.lines.map((l) => html`<dt>${l.label}</dt><dd>${l.text}</dd>`)}</dl></li>`)}</ul></div>`;
 }
 
 function renderMatrix(view: ScenarioView, cards: Map<CaseResult, FailureCard>): Html {

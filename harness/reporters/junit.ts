@@ -1,6 +1,6 @@
 import type { CaseResult, RunSummary, ScenarioResult } from '../results.js';
 import {
-  abortLine, actorLabel, caseLocation, countResults, formatRequest, longExpected, longObserved, oneLine, pathLabel,
+  abortLine, actorLabel, caseLocation, corsExplanation, countResults, formatRequest, longExpected, longObserved, oneLine, pathLabel,
   relPath, scenarioContext, type ScenarioContext,
 } from './format.js';
 import { removeStaleReport, resolveOutPath, writeReportFile, writeToStream } from './output.js';
@@ -118,14 +118,19 @@ function renderSuite(s: ScenarioResult, summary: RunSummary, opts: JunitRenderOp
       line: c.line > 0 ? c.line : undefined,
       time: seconds(c.durationMs),
     };
-    if (c.status === 'pass') {
+    // A case the browser was refused for CORS says why even when it passed (it expected the refusal).
+    const cors = corsExplanation(c).map((l) => `CORS ${l.label}: ${l.text}`);
+    if (c.status === 'pass' && cors.length === 0) {
       out.push(`    <testcase${attrs(a)}/>`);
       return;
     }
     out.push(`    <testcase${attrs(a)}>`);
-    out.push(
-      `      <failure${attrs({ message: failureMessage(c), type: failureType(c) })}>${text(failureDetails(c, ctx, opts.cwd))}</failure>`,
-    );
+    if (c.status === 'fail') {
+      out.push(
+        `      <failure${attrs({ message: failureMessage(c), type: failureType(c) })}>${text(failureDetails(c, ctx, opts.cwd))}</failure>`,
+      );
+    }
+    if (cors.length > 0) out.push(`      <system-out>${text(cors.join('\n'))}</system-out>`);
     out.push('    </testcase>');
   });
   if (s.warnings.length > 0) {

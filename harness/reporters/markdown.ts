@@ -1,6 +1,6 @@
 import type { CaseResult, RunSummary, ScenarioResult } from '../results.js';
 import {
-  abortLine, actorLabel, caseLocation, countResults, finalLine, formatDuration, formatRequest, longExpected, longObserved,
+  abortLine, actorLabel, caseLocation, corsExplanation, countResults, finalLine, formatDuration, formatRequest, longExpected, longObserved,
   pathLabel, plural, relPath, shortIdentities, tableOutcomes, timingSplit, type ScenarioContext,
 } from './format.js';
 import { runView, type RunView, type ScenarioView } from './view.js';
@@ -143,6 +143,13 @@ function renderScenario(view: ScenarioView, opts: MarkdownRenderOptions, level: 
     out.push(...fenced(s.error).map((l) => `> ${l}`));
   }
   for (const w of s.warnings) out.push('', `> ⚠️ **Warning:** ${text(w)}`);
+  if (view.cors.length > 0) {
+    out.push('', '**CORS** (what the browser was refused, case by case):', '');
+    for (const x of view.cors) {
+      out.push(`- line ${x.result.line}: ${text(x.result.title)} (${x.result.status === 'pass' ? 'passed' : 'failed'})`);
+      for (const l of x.lines) out.push(`  - **${l.label}:** ${text(l.text)}`);
+    }
+  }
   if (s.cases.length === 0 || level < 0) return out;
 
   const full = s.cases.length <= level;
@@ -174,6 +181,7 @@ function renderFailure(f: CaseResult, n: number, ctx: ScenarioContext, cwd: stri
   if (f.role) out.push(`- **Role:** ${code(f.role)}`);
   if (f.decidingRequest) out.push(`- **Request:** ${code(formatRequest(f.decidingRequest))}`);
   for (const r of f.reasons) out.push(`- **Why:** ${text(r)}`);
+  for (const l of corsExplanation(f)) out.push(`- **CORS ${l.label}:** ${text(l.text)}`);
   if (f.derived) {
     out.push(`- **Derived from:** ${text(f.derived.rule)}${f.derived.note ? ` — ${text(f.derived.note)}` : ''}`);
   }

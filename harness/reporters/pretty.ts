@@ -1,11 +1,11 @@
 import type { CaseResult, RunSummary, ScenarioResult } from '../results.js';
 import {
-  abortLine, actorLabel, caseLocation, describeCorsFinding, countResults, createColors, displayWidth, finalLine, formatDuration, formatRequest,
+  abortLine, actorLabel, caseLocation, countResults, createColors, displayWidth, finalLine, formatDuration, formatRequest,
   isCI, longExpected, longObserved, timingSplit, pathLabel, plural, relPath, scenarioKey, shortIdentities,
   shouldUseColor, tableOutcomes, stripAnsi, truncateMiddle, type Colors, type ScenarioContext, type TtyLike,
 } from './format.js';
 import type { Reporter, ReporterOptions, RunStartInfo, ScenarioStartInfo } from './types.js';
-import { runView } from './view.js';
+import { runView, type ScenarioView } from './view.js';
 
 export interface PrettyReporterOptions extends ReporterOptions {
   /**
@@ -172,7 +172,7 @@ export function renderPretty(summary: RunSummary, opts: PrettyRenderOptions): st
   const c = opts.colors ?? createColors(false);
   const out: string[] = [];
   const view = runView(summary);
-  for (const s of view.scenarios) out.push('', ...renderScenario(s.result, s.ctx, opts, c));
+  for (const s of view.scenarios) out.push('', ...renderScenario(s, opts, c));
 
   const { setupErrors, failures } = view;
   if (setupErrors.length + failures.length > 0) {
@@ -198,7 +198,7 @@ export function renderPretty(summary: RunSummary, opts: PrettyRenderOptions): st
   return `${out.join('\n')}\n`;
 }
 
-function renderScenario(s: ScenarioResult, ctx: ScenarioContext, opts: PrettyRenderOptions, c: Colors): string[] {
+function renderScenario({ result: s, ctx, cors }: ScenarioView, opts: PrettyRenderOptions, c: Colors): string[] {
   const failed = s.cases.filter((x) => x.status === 'fail').length;
   const bad = failed > 0 || s.error !== undefined;
   const icon = bad ? c.red('✗') : c.green('✓');
@@ -212,10 +212,12 @@ function renderScenario(s: ScenarioResult, ctx: ScenarioContext, opts: PrettyRen
   const split = timingSplit(s.timing);
   if (split) lines.push(`  ${c.dim(`time: ${split}`)}`);
   if (s.cases.length > 0) lines.push('', ...renderTable(s.cases, ctx, opts.columns, c));
-  const refused = s.cases.filter((x) => x.cors && x.cors.length > 0);
-  if (refused.length > 0) {
+  if (cors.length > 0) {
     lines.push('', `  ${c.yellow('CORS')} ${c.dim('(what the browser was refused, case by case)')}`);
-    for (const x of refused) lines.push(...indentLines(safeBlock(`line ${x.line}: ${describeCorsFinding(x.cors![0]!)}`), '    • ', '      '));
+    for (const x of cors) {
+      lines.push(...indentLines(safeBlock(`line ${x.result.line}: ${x.result.title}`), '    • ', '      '));
+      for (const l of x.lines) lines.push(...indentLines(safeBlock(`${l.label.padEnd(8)} ${l.text}`), '      ', '               '));
+    }
   }
   if (s.warnings.length > 0) {
     lines.push('', `  ${c.yellow(`⚠ ${plural(s.warnings.length, 'warning')}`)}`);

@@ -181,3 +181,43 @@ const SAMPLE_ACTORS: Record<string, ScenarioActor[]> = {
 export function sampleScenarioInfos(summary: RunSummary = sampleRunSummary()): ScenarioStartInfo[] {
   return summary.scenarios.map((s) => ({ name: s.name, file: s.file, caseCount: s.cases.length }));
 }
+
+/**
+ * A browser-client run with CORS refusals, as the runner records them: a case that passes because
+ * it expects the refusal (the client retried, so the same preflight was refused three times), one
+ * that fails because of it, and a case without any refusal.
+ */
+export function sampleCorsRunSummary(): RunSummary {
+  const bucket = 'ase-browser-wrong-origin';
+  const origin = 'http://localhost:5173';
+  const refused = (method: string, url: string) => ({
+    kind: 'preflight' as const, bucket, method, url, origin, status: 403,
+    message: 'CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource\'s CORS spec.',
+    detail: `rule #1: origin ${origin} is not in AllowedOrigins ["https://app.example.com"]`,
+  });
+  const blocked = (url: string) => `Access to XMLHttpRequest at '${url}' from origin '${origin}' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.`;
+  const listUrl = `${host(bucket)}/?list-type=2&prefix=public%2F`;
+  const putUrl = `${host(bucket)}/public/a.txt?x-id=PutObject`;
+  const name = "CORS pitfall: the app's origin is not in AllowedOrigins [browser]";
+  const pitfall = scenario(name, 'scenarios/browser/origin-not-allowed.yaml', 3120, [
+    {
+      title: 'alice list public/', actor: 'alice', op: 'list', path: 'public/', client: 'browser', durationMs: 972, line: 27,
+      expected: { outcome: 'error', error: 'ERR_NETWORK' }, observed: { outcome: 'error', errorName: 'ERR_NETWORK', message: 'Network Error' },
+      cors: [refused('GET', listUrl), refused('GET', listUrl), refused('GET', listUrl)], browserMessages: [blocked(listUrl)],
+      decidingRequest: { method: 'GET', url: listUrl, status: 0 },
+    },
+    {
+      title: 'alice upload public/a.txt', actor: 'alice', op: 'upload', path: 'public/a.txt', client: 'browser', durationMs: 795, line: 32,
+      expected: { outcome: 'allow' }, observed: { outcome: 'error', errorName: 'ERR_NETWORK', message: 'Network Error' }, status: 'fail',
+      reasons: ['expected allow, got error (ERR_NETWORK)'],
+      cors: [refused('PUT', putUrl)], browserMessages: [blocked(putUrl)],
+      decidingRequest: { method: 'PUT', url: putUrl, status: 0 },
+    },
+    {
+      title: 'guest download public/readme.txt', actor: 'guest', op: 'download', path: 'public/readme.txt', client: 'browser', durationMs: 60, line: 37,
+      expected: { outcome: 'allow' }, observed: { outcome: 'allow', body: 'hello' },
+    },
+  ]);
+  Object.assign(pitfall, { client: 'browser', actors: [{ name: 'guest', groups: [] }, { name: 'alice', groups: [] }], defaultBucket: 'files' });
+  return { scenarios: [pitfall], passed: 2, failed: 1, errored: 0, durationMs: 3500, startedAt: '2025-06-03T09:14:07.512Z' };
+}

@@ -4,7 +4,7 @@
  * same case in every report. Reporters render this; none regroups the results itself.
  */
 import type { CaseResult, RunSummary, ScenarioResult } from '../results.js';
-import { scenarioContext, type ScenarioContext } from './format.js';
+import { corsExplanation, scenarioContext, type ScenarioContext } from './format.js';
 
 export interface ScenarioView {
   result: ScenarioResult;
@@ -17,6 +17,13 @@ export interface ScenarioView {
   failed: number;
   /** Cases written by `derive`. */
   derived: number;
+  /** Cases the browser was refused for CORS (passed or failed), with the explanation every report gives. */
+  cors: CorsView[];
+}
+
+export interface CorsView {
+  result: CaseResult;
+  lines: ReturnType<typeof corsExplanation>;
 }
 
 export interface FailureView {
@@ -44,6 +51,7 @@ export function runView(summary: RunSummary): RunView {
       passed: s.cases.length - failed,
       failed,
       derived: s.cases.filter((c) => c.derived).length,
+      cors: s.cases.map((result) => ({ result, lines: corsExplanation(result) })).filter((c) => c.lines.length > 0),
     };
   });
   const failures = scenarios.flatMap((scenario) => scenario.result.cases.filter((c) => c.status === 'fail').map((result) => ({ scenario, result })))

@@ -24,6 +24,8 @@ export interface ActorRun {
   requests: DecidingRequest[];
   /** Browser client: CORS requests the front door refused while the case ran. */
   cors?: CorsFinding[];
+  /** Browser client: Chromium's own console messages about CORS while the case ran. */
+  browserMessages?: string[];
 }
 
 /** One person as the scenario client drives them: an Actor in this process, or one in a browser page. */
@@ -180,6 +182,7 @@ async function runCase(c: ScenarioCase, actor: CaseActor, placeholders: Placehol
     ...(accessKeyId ? { accessKeyId } : {}),
     ...(decidingRequest ? { decidingRequest } : {}),
     ...(run.cors && run.cors.length > 0 ? { cors: run.cors } : {}),
+    ...(run.browserMessages && run.browserMessages.length > 0 ? { browserMessages: run.browserMessages } : {}),
     ...(plan.client ? { client: plan.client } : {}),
     line: c.line,
     ...(c.derived ? { derived: c.derived } : {}),

@@ -211,7 +211,7 @@ export class BrowserRun {
 export class BrowserActor implements CaseActor {
   private opening: Promise<Page> | undefined;
   private context: BrowserContext | undefined;
-  private recording: { requests: DecidingRequest[]; pending: Array<Promise<void>> } | undefined;
+  private recording: { requests: DecidingRequest[]; pending: Array<Promise<void>>; messages: Set<string> } | undefined;
 
   constructor(
     private readonly openPage: () => Promise<OpenedPage>,
@@ -254,6 +254,10 @@ export class BrowserActor implements CaseActor {
         }, () => undefined));
       }
     });
+    page.on('console', (message) => {
+      // Chromium's own words for a blocked request ("… has been blocked by CORS policy: …").
+      if (this.recording && message.type() === 'error' && message.text().includes('CORS policy')) this.recording.messages.add(message.text());
+    });
     page.on('requestfailed', (request) => {
       if (this.recording && isS3(request.url())) this.recording.requests.push({ method: request.method(), url: request.url(), status: 0 });
     });
@@ -275,7 +279,7 @@ export class BrowserActor implements CaseActor {
 
   async run(c: ResolvedCase): Promise<ActorRun> {
     const page = await this.page();
-    const recording = { requests: [] as DecidingRequest[], pending: [] as Array<Promise<void>> };
+    const recording = { requests: [] as DecidingRequest[], pending: [] as Array<Promise<void>>, messages: new Set<string>() };
     const cors: CorsFinding[] = [];
     const stop = this.frontDoor.onCorsRefusal((refusal) => {
       if (this.buckets.has(refusal.bucket) && refusal.origin === this.origin) cors.push(refusal);
@@ -289,7 +293,11 @@ export class BrowserActor implements CaseActor {
       this.recording = undefined;
       stop();
     }
-    const base = { requests: recording.requests, ...(cors.length > 0 ? { cors } : {}) };
+    const base = {
+      requests: recording.requests,
+      ...(cors.length > 0 ? { cors } : {}),
+      ...(recording.messages.size > 0 ? { browserMessages: [...recording.messages] } : {}),
+    };
     if (outcome.ok) return { ...base, output: outcome.result };
     return { ...base, error: Object.assign(new Error(outcome.message), { name: outcome.name }) };
   }
