@@ -64,6 +64,9 @@ describe.skipIf(!chromium)('the browser client', () => {
       } else if (c.inBrowser.error === 'ERR_NETWORK') {
         expect(web.cors?.[0]?.kind, web.title).toBe('preflight');
         expect(web.observed.message, web.title).toMatch(/CORS: the preflight for (GET|PUT|HEAD|POST|DELETE) https:\/\/\S+ from origin http:\/\/\S+ was refused \(403\): CORSResponse: /);
+        // Chromium's own words, as DevTools shows them, each once.
+        expect(web.browserMessages?.[0], web.title).toMatch(/^Access to XMLHttpRequest at 'https:\/\/\S+' from origin 'http:\/\/\S+' has been blocked by CORS policy: /);
+        expect(new Set(web.browserMessages).size).toBe(web.browserMessages!.length);
       }
     }
   }, 240_000);
