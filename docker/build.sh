@@ -12,15 +12,6 @@ log() { echo "[build +${SECONDS}s] $*" >&2; }
 
 TAG="${ASE_IMAGE_TAG:-local}"
 NODE_IMAGE_PUBLIC="$(sed -n 's/^ARG NODE_IMAGE=//p' docker/Dockerfile)"
-args=()
-if [ "${ASE_LOCAL_BASES:-}" != 1 ] && { docker image inspect "$NODE_IMAGE_PUBLIC" >/dev/null 2>&1 || timeout 20 docker pull -q "$NODE_IMAGE_PUBLIC" >/dev/null 2>&1; }; then
-  log "base images from the registry ($NODE_IMAGE_PUBLIC, ...)"
-else
-  log "no image registry answers: building local stand-ins of the base images"
-  bases="$(docker/build-local-bases.sh)"
-  read -r -a args <<<"$bases"
-fi
-
 # The context folder goes on every exit path: the EXIT trap covers errors and INT/TERM/HUP (turned
 # into exits); a run killed outright (SIGKILL) leaves one named after its pid, which the next run
 # removes once that pid is gone.
@@ -30,7 +21,8 @@ for stale in "${TMPDIR:-/tmp}"/ase-image-context.*; do
   if ! kill -0 "$owner" 2>/dev/null; then rm -rf "$stale"; fi
 done
 ctx=""
-trap '[ -z "$ctx" ] || rm -rf "$ctx"' EXIT
+deps_pid=""
+trap '[ -z "$deps_pid" ] || kill "$deps_pid" 2>/dev/null; [ -z "$ctx" ] || rm -rf "$ctx"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
@@ -42,7 +34,8 @@ tar -xzf "$ctx"/amplify-storage-emulator-*.tgz -C "$ctx" && rm "$ctx"/amplify-st
 # Dockerfile ADDs (and the engine unpacks): the legacy builder (Debian's dockerd has no BuildKit
 # client here) sends a context of ~20k small files slowly, one file of the same bytes quickly.
 deps="${XDG_CACHE_HOME:-$HOME/.cache}/amplify-storage-emulator/docker/deps-$(sha256sum package-lock.json | cut -c1-16)"
-if [ ! -s "$deps.tar" ]; then
+# Installed while the base images are made (network and CPU both, on a fresh machine).
+install_deps() {
   log "production dependencies (npm ci --omit=dev)"
   rm -rf "$deps.tmp" "$deps.tar.tmp" && mkdir -p "$deps.tmp"
   cp package-lock.json "$ctx/package/package.json" "$deps.tmp/"
@@ -56,7 +49,19 @@ if [ ! -s "$deps.tar" ]; then
   rm -rf "$deps.tmp"
   mv "$deps.tar.tmp" "$deps.tar"
   log "production dependencies packed"
+}
+deps_pid=""
+if [ ! -s "$deps.tar" ]; then install_deps & deps_pid=$!; fi
+
+args=()
+if [ "${ASE_LOCAL_BASES:-}" != 1 ] && { docker image inspect "$NODE_IMAGE_PUBLIC" >/dev/null 2>&1 || timeout 20 docker pull -q "$NODE_IMAGE_PUBLIC" >/dev/null 2>&1; }; then
+  log "base images from the registry ($NODE_IMAGE_PUBLIC, ...)"
+else
+  log "no image registry answers: building local stand-ins of the base images"
+  bases="$(docker/build-local-bases.sh)"
+  read -r -a args <<<"$bases"
 fi
+if [ -n "$deps_pid" ]; then wait "$deps_pid" || { log "installing the production dependencies failed"; exit 1; }; deps_pid=""; fi
 ln "$deps.tar" "$ctx/deps.tar" 2>/dev/null || cp "$deps.tar" "$ctx/deps.tar"
 
 # What a separate MinIO needs to serve the emulator, from the one place that says it.

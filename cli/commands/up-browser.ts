@@ -47,8 +47,8 @@ export function openChromium(door: FrontDoor, url: string): { child: ChildProces
 /**
  * The front door's trust settings in the state folder, for whoever sets up the browser (in compose,
  * the host's side of the mounted folder): `front-door-certificate.pem` (the certificate alone, to
- * trust as a CA, e.g. `NODE_EXTRA_CA_CERTS`) and `front-door.json` (its address, SPKI hash and the
- * Chromium flags).
+ * trust as a CA, e.g. `NODE_EXTRA_CA_CERTS`) and `front-door.json` (its address, SPKI hash, the
+ * certificate's file name, next to it, and the Chromium flags).
  */
 export async function writeFrontDoorTrust(stateDir: string, door: FrontDoor): Promise<{ settings: string; certificate: string }> {
   const certificate = join(stateDir, 'front-door-certificate.pem');
@@ -57,7 +57,7 @@ export async function writeFrontDoorTrust(stateDir: string, door: FrontDoor): Pr
   await writeSecretFile(settings, `${JSON.stringify({
     address: door.address,
     spkiSha256: door.certificate.spkiSha256,
-    certificate,
+    certificate: 'front-door-certificate.pem',
     chromiumArgs: door.chromiumArgs(),
   }, null, 2)}\n`);
   return { settings, certificate };

@@ -1,9 +1,14 @@
 /**
  * docker/compose.yaml as a web developer uses it: `up` with the app's scenario mounted, the real
  * aws-amplify client on the host against the published loopback ports (sign-in, upload, list, a
- * denial), then `down` and `up` again: the named volumes keep the user and the object.
+ * denial), and through the TLS front door as a browser reaches it, with the trust settings the
+ * emulator wrote to the mounted folder; a bucket CORS change; then `down` and `up` again: the named
+ * volumes keep the user, the object, the sign-in, the CORS and the front door's certificate.
  */
 import { chmod, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import tls from 'node:tls';
+import { PutBucketCorsCommand, S3Client } from '@aws-sdk/client-s3';
+import { Agent, getGlobalDispatcher, setGlobalDispatcher } from 'undici';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { list, StorageError, uploadData, downloadData } from 'aws-amplify/storage';
@@ -11,6 +16,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { installNodeTransport } from '../../emulator/transport/node.js';
 import type { AmplifyOutputs } from '../../emulator/outputs.js';
 import { clientUser, thrown } from '../helpers/amplify-client.js';
+import { GlobalFetchHandler } from '../helpers/fetch-http-handler.js';
 import { composeCommand, containersNamed, freePort, sh } from './helpers.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -52,6 +58,7 @@ beforeAll(async () => {
     ASE_OUT_DIR: out,
     ASE_EMULATOR_PORT: String(await freePort()),
     ASE_S3_PORT: String(await freePort()),
+    ASE_FRONT_DOOR_PORT: String(await freePort()),
   };
 });
 
@@ -60,6 +67,42 @@ afterAll(async () => {
   expect(await containersNamed(PROJECT)).toEqual([]);
   await rm(out, { recursive: true, force: true });
 });
+
+interface FrontDoorTrust {
+  address: string;
+  spkiSha256: string;
+  certificate: string;
+  chromiumArgs: string[];
+}
+
+/** The front door's trust settings, as the emulator wrote them to the mounted folder. */
+async function frontDoorTrust(): Promise<FrontDoorTrust & { certPem: string }> {
+  const trust = JSON.parse(await readFile(path.join(out, '.ase', 'front-door.json'), 'utf8')) as FrontDoorTrust;
+  return { ...trust, certPem: await readFile(path.join(out, '.ase', trust.certificate), 'utf8') };
+}
+
+/** Runs `fn` with every fetch going to the front door (what Chromium's --host-resolver-rules does), trusting only its certificate. */
+async function throughFrontDoor<T>(trust: { address: string; certPem: string }, fn: () => Promise<T>): Promise<T> {
+  const [host, port] = [trust.address.slice(0, trust.address.lastIndexOf(':')), Number(trust.address.slice(trust.address.lastIndexOf(':') + 1))];
+  const agent = new Agent({
+    connect: (options, callback) => {
+      const socket = tls.connect({ host, port, servername: options.hostname, ca: trust.certPem, ALPNProtocols: ['http/1.1'] });
+      socket.once('secureConnect', () => callback(null, socket));
+      socket.once('error', (error) => callback(error, null));
+    },
+  });
+  const previous = getGlobalDispatcher();
+  setGlobalDispatcher(agent);
+  try {
+    return await fn();
+  } finally {
+    setGlobalDispatcher(previous);
+    await agent.close();
+  }
+}
+
+const BUCKET_HOST = 'https://ase-test-containers.s3.us-east-1.amazonaws.com';
+const preflight = (origin: string) => fetch(`${BUCKET_HOST}/public/x.txt`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'PUT' } }).then((r) => r.status);
 
 it('compose up: the real client signs in, uploads, lists and is refused; down and up again keep the user and the object', async () => {
   const first = await composeUp();
@@ -85,7 +128,27 @@ it('compose up: the real client signs in, uploads, lists and is refused; down an
 
   // Published on loopback only.
   const { stdout: ports } = await sh(['docker', 'ps', '--filter', `name=${PROJECT}`, '--format', '{{.Ports}}']);
-  for (const line of ports.split('\n').filter(Boolean)) expect(line).toMatch(/^127\.0\.0\.1:\d+->/);
+  for (const line of ports.split('\n').filter(Boolean)) {
+    for (const port of line.split(', ')) expect(port).toMatch(/^127\.0\.0\.1:\d+->/);
+  }
+
+  // The browser's way in: the front door's trust settings in the mounted folder, the host's address.
+  const trust = await frontDoorTrust();
+  expect(trust.address).toBe(`127.0.0.1:${env.ASE_FRONT_DOOR_PORT}`);
+  expect(trust.chromiumArgs).toContain(`--ignore-certificate-errors-spki-list=${trust.spkiSha256}`);
+  // Carol is a browser: she signs in and uploads through the front door, which sends S3 to the
+  // MinIO service; the bucket's CORS (the Amplify docs' default: any origin) answers her preflight.
+  const carolUpload = await throughFrontDoor(trust, async () => {
+    const alice = clientUser(first.outputs, 'alice', 'Alice-Container-1!');
+    await alice.signIn();
+    await uploadData(alice.context, { path: 'public/through-the-front-door.txt', data: 'tls' }).result;
+    // The bucket's owner narrows its CORS to one origin (PutBucketCors, signed with MinIO's root credentials).
+    const root = new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'ase-root', secretAccessKey: 'ase-root-password' }, requestHandler: new GlobalFetchHandler() as never });
+    await root.send(new PutBucketCorsCommand({ Bucket: 'ase-test-containers', CORSConfiguration: { CORSRules: [{ AllowedOrigins: ['https://app.example'], AllowedMethods: ['GET', 'PUT'], AllowedHeaders: ['*'] }] } }));
+    root.destroy();
+    return { app: await preflight('https://app.example'), other: await preflight('https://other.example') };
+  });
+  expect(carolUpload).toEqual({ app: 200, other: 403 });
 
   await sh([...compose, '-f', COMPOSE_FILE, '-p', PROJECT, 'down', '--timeout', '5'], env);
   expect(await containersNamed(PROJECT)).toEqual([]);
@@ -103,4 +166,9 @@ it('compose up: the real client signs in, uploads, lists and is refused; down an
   } finally {
     await transport.restore();
   }
+  // The same certificate (a browser that trusts it still does) and the CORS the owner put.
+  const again = await frontDoorTrust();
+  expect(again.spkiSha256).toBe(trust.spkiSha256);
+  expect(await throughFrontDoor(again, async () => ({ app: await preflight('https://app.example'), other: await preflight('https://other.example') })))
+    .toEqual({ app: 200, other: 403 });
 });

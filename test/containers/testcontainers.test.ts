@@ -3,9 +3,11 @@
  * MinIO (`Stack.start({ minio: 'container' })`), with the real aws-amplify client.
  */
 import path from 'node:path';
+import { AdminCreateUserCommand, AdminGetUserCommand, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { list, StorageError, uploadData } from 'aws-amplify/storage';
 import { expect, it } from 'vitest';
 import { installNodeTransport, Stack, type AppConfig } from '../../index.js';
+import { userPoolAdminClient } from '../../emulator/admin-client.js';
 import { AmplifyStorageEmulatorContainer } from '../../testcontainers/index.js';
 import { clientUser, thrown } from '../helpers/amplify-client.js';
 import { sh } from './helpers.js';
@@ -26,6 +28,27 @@ it('AmplifyStorageEmulatorContainer: withScenario → start() → typed getters;
     const outputs = stack.getAmplifyOutputs();
     expect(outputs.storage.bucket_name).toBe('ase-test-containers');
     expect(stack.getMinioRootCredentials().user).toBe('ase-root');
+    // The admin credentials sign the IAM-authorised user-pool API, as a test's seeding would use it.
+    const admin = stack.getAdminCredentials();
+    expect(admin).toMatchObject({ accessKeyId: expect.any(String), secretAccessKey: expect.any(String) });
+    const poolId = String(outputs.auth.user_pool_id);
+    const region = String(outputs.auth.aws_region);
+    const idp = userPoolAdminClient({ emulatorUrl: stack.getEmulatorUrl(), adminCredentials: admin! }, { region });
+    try {
+      await idp.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'carol', MessageAction: 'SUPPRESS', TemporaryPassword: 'Carol-Temp-1!' }));
+      expect((await idp.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'carol' }))).UserStatus).toBe('FORCE_CHANGE_PASSWORD');
+      const listed = await idp.send(new ListUsersCommand({ UserPoolId: poolId }));
+      expect(listed.Users!.map((u) => u.Username).sort()).toEqual(['alice', 'bob', 'carol']);
+    } finally {
+      idp.destroy();
+    }
+    // The same call signed with anything else is refused.
+    const forged = userPoolAdminClient({ emulatorUrl: stack.getEmulatorUrl(), adminCredentials: { ...admin!, secretAccessKey: 'not-the-secret' } }, { region });
+    try {
+      expect((await thrown(forged.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'carol' })))).name).toBe('InvalidSignatureException');
+    } finally {
+      forged.destroy();
+    }
     const health = await fetch(`${stack.getS3Endpoint()}/minio/health/live`);
     expect(health.status).toBe(200);
     ids = (await sh(['docker', 'ps', '-q', '--no-trunc'])).stdout.split('\n').filter(Boolean);
