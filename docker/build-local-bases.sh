@@ -11,6 +11,10 @@
 #                                built by `npm run setup`) and, because that build links libc, the two
 #                                libraries it loads, so the FROM-scratch MinIO image runs it
 #
+#   local/golang:<go version>    with ASE_MINIO_FROM_SOURCE=1, instead of local/minio-build: local/debian
+#                                with this machine's Go and CA bundle, so the builder stage compiles
+#                                MinIO from the Go module proxy with CGO off, as it does in the world
+#
 # Prints the --build-arg flags that select them. Usage: docker/build-local-bases.sh [--print-args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,6 +67,35 @@ EOF
   docker build -q -t "local/node:$NODE_VERSION" "$ctx" >/dev/null
   rm -rf "$ctx"
   trap - EXIT
+fi
+
+# ---- ASE_MINIO_FROM_SOURCE=1: the Dockerfile's builder stage compiles MinIO itself (CGO off), as it
+# does in the world with golang:<version>-bookworm. Its stand-in is local/debian with this machine's
+# Go toolchain and CA bundle; the build reaches the Go module proxy through the host's network
+# (`--network host`, added to the build flags below). A cold compile takes 10 minutes or more on 2 cores.
+if [ "${ASE_MINIO_FROM_SOURCE:-}" = 1 ]; then
+  goroot="$(go env GOROOT)"
+  go_version="$(go env GOVERSION)"
+  if ! has_image "local/golang:$go_version"; then
+    ctx="$(mktemp -d)"
+    trap 'rm -rf "$ctx"' EXIT
+    log "local/golang:$go_version from $goroot"
+    cp -a "$goroot" "$ctx/go"
+    cp -L /etc/ssl/certs/ca-certificates.crt "$ctx/ca-certificates.crt"
+    cat >"$ctx/Dockerfile" <<'EOD'
+FROM local/debian:bookworm
+COPY go /usr/local/go
+COPY ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+ENV PATH=/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin GOTOOLCHAIN=local
+RUN go version
+EOD
+    docker build -q -t "local/golang:$go_version" "$ctx" >/dev/null
+    rm -rf "$ctx"
+    trap - EXIT
+  fi
+  log "base images ready (MinIO compiled in the build, from local/golang:$go_version)"
+  echo "--network host --build-arg DEBIAN_IMAGE=local/debian:bookworm --build-arg NODE_IMAGE=local/node:$NODE_VERSION --build-arg MINIO_BUILDER_IMAGE=local/golang:$go_version --build-arg MINIO_VERSION=$MINIO_VERSION"
+  exit 0
 fi
 
 # ---- local/minio-build:<pin>

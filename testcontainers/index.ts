@@ -112,9 +112,10 @@ export class AmplifyStorageEmulatorContainer {
         .start();
       started.push(minio);
       const outputs = await waitForOutputs(emulator, this.startupTimeoutMs);
-      const admin = await readJsonFrom(emulator, ADMIN_CREDENTIALS);
+      // The file `ase up` writes: { emulatorUrl, adminCredentials } (the URL is the container's own).
+      const file = await readJsonFrom(emulator, ADMIN_CREDENTIALS) as { adminCredentials?: AdminCredentials } | undefined;
       return new StartedAmplifyStorageEmulator(emulator, minio, network, outputs,
-        { user: this.rootUser, password: this.rootPassword }, admin as AdminCredentials | undefined);
+        { user: this.rootUser, password: this.rootPassword }, file?.adminCredentials);
     } catch (e) {
       for (const c of started.reverse()) await c.stop({ timeout: 1_000 }).catch(() => undefined);
       await network.stop().catch(() => undefined);
