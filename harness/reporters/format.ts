@@ -3,6 +3,7 @@
  * thing the same way.
  */
 import path from 'node:path';
+import { stripVTControlCharacters, styleText } from 'node:util';
 import type { CaseResult, CorsFinding, DecidingRequest, RunSummary, ScenarioResult, ScenarioTiming } from '../results.js';
 import type { Expectation, StorageOp } from '../scenario/types.js';
 import type { ScenarioActor } from './types.js';
@@ -295,25 +296,23 @@ export interface Colors {
   inverse(s: string): string;
 }
 
+/** Node's own styling; whether to colour at all is {@link shouldUseColor}'s decision, so the stream is not checked again. */
 export function createColors(enabled: boolean): Colors {
-  const wrap = (open: number, close: number) => (s: string) => (enabled && s ? `\x1b[${open}m${s}\x1b[${close}m` : s);
+  const style = (format: Parameters<typeof styleText>[0]) => (s: string) => (enabled && s ? styleText(format, s, { validateStream: false }) : s);
   return {
     enabled,
-    bold: wrap(1, 22),
-    dim: wrap(2, 22),
-    red: wrap(31, 39),
-    green: wrap(32, 39),
-    yellow: wrap(33, 39),
-    cyan: wrap(36, 39),
-    inverse: wrap(7, 27),
+    bold: style('bold'),
+    dim: style('dim'),
+    red: style('red'),
+    green: style('green'),
+    yellow: style('yellow'),
+    cyan: style('cyan'),
+    inverse: style('inverse'),
   };
 }
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b\[[0-9;]*m/g;
-
 export function stripAnsi(s: string): string {
-  return s.replace(ANSI, '');
+  return stripVTControlCharacters(s);
 }
 
 /** Width in terminal columns (code points; ANSI colour codes ignored). */
