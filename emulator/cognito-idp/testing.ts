@@ -82,10 +82,7 @@ export async function signInWithPassword(
 }
 
 /** Decodes a JWT's payload without verifying it (as the Amplify client does). */
-export function decodeJwt(token: string): Record<string, unknown> {
-  const payload = token.split('.')[1] ?? '';
-  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-}
+export { decodeJwt } from 'jose';
 
 /** The client half of Cognito SRP: SRP_A to send, then the PASSWORD_VERIFIER responses. */
 export class TestSrpClient {

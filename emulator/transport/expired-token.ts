@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { decodeJwt } from 'jose';
 import { bindAll, WrappingDispatcher } from './wrap-handler.js';
 
 /**
@@ -87,10 +88,11 @@ function sessionToken(options: Dispatcher.DispatchOptions): string | undefined {
   return undefined;
 }
 
+/** The `exp` of a session token (a JWT the emulator signed), read without verifying it; undefined for anything else. */
 function tokenExpiry(token: string): number | undefined {
   try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
-    return typeof payload.exp === 'number' ? payload.exp : undefined;
+    const { exp } = decodeJwt(token);
+    return typeof exp === 'number' ? exp : undefined;
   } catch {
     return undefined;
   }
