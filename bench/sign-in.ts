@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { InitiateAuthCommand, RespondToAuthChallengeCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { TestSrpClient } from '../emulator/cognito-idp/testing.js';
+import { TestSrpClient } from '../test/helpers/cognito-idp.js';
 import { Actor } from '../harness/runner/actor.js';
 import { loadBenchApp } from './lib/app.js';
 import { minioAssumeRoleSamples } from './lib/minio-sts.js';

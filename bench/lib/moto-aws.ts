@@ -3,7 +3,7 @@ import {
   AdminAddUserToGroupCommand, AdminCreateUserCommand, AdminSetUserPasswordCommand, CreateUserPoolClientCommand,
   CreateUserPoolCommand, InitiateAuthCommand, RespondToAuthChallengeCommand, type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { TestSrpClient } from '../../emulator/cognito-idp/testing.js';
+import { TestSrpClient } from '../../test/helpers/cognito-idp.js';
 import type { AmplifyOutputs } from '../../emulator/outputs.js';
 import { REGION, srpTimestamp, type Creds } from './clients.js';
 

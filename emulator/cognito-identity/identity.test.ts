@@ -5,7 +5,7 @@ import { IdentityPoolStore, type RoleBinding } from './store.js';
 import type { CredentialVendor, VendRequest } from '../credentials/vendor.js';
 import { SigningKeys } from '../keys.js';
 import type { IamPolicyDocument } from '../policy/types.js';
-import { createTestDeps, sigV4Headers, signInWithPassword, TEST_ADMIN, TEST_CLIENT_ID, TEST_POOL_ID, type TestDeps } from '../cognito-idp/testing.js';
+import { createTestDeps, sigV4Headers, signInWithPassword, TEST_ADMIN, TEST_CLIENT_ID, TEST_POOL_ID, type TestDeps } from '../../test/helpers/cognito-idp.js';
 import { amplifyTrustPolicy } from './trust.js';
 
 const GUEST = 'arn:aws:iam::123456789012:role/guest';

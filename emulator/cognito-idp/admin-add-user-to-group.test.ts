@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { adminAddUserToGroup } from './admin-add-user-to-group.js';
-import { TEST_POOL_ID, createTestDeps, decodeJwt, signInWithPassword, testContext } from './testing.js';
+import { TEST_POOL_ID, createTestDeps, decodeJwt, signInWithPassword, testContext } from '../../test/helpers/cognito-idp.js';
 
 describe('AdminAddUserToGroup', () => {
   it('adds the group (idempotently) and the next tokens carry it', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { adminCreateUser } from './admin-create-user.js';
 import { initiateAuth } from './initiate-auth.js';
-import { TEST_CLIENT_ID, TEST_POOL_ID, createTestDeps, testContext, testPoolConfig } from './testing.js';
+import { TEST_CLIENT_ID, TEST_POOL_ID, createTestDeps, testContext, testPoolConfig } from '../../test/helpers/cognito-idp.js';
 
 describe('AdminCreateUser', () => {
   it('creates a FORCE_CHANGE_PASSWORD user whose temporary password leads to NEW_PASSWORD_REQUIRED', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { adminDeleteUser } from './admin-delete-user.js';
 import { getTokensFromRefreshToken } from './get-tokens-from-refresh-token.js';
-import { TEST_CLIENT_ID, TEST_POOL_ID, createTestDeps, signInWithPassword, testContext } from './testing.js';
+import { TEST_CLIENT_ID, TEST_POOL_ID, createTestDeps, signInWithPassword, testContext } from '../../test/helpers/cognito-idp.js';
 
 describe('AdminDeleteUser', () => {
   it('deletes the user and revokes their tokens', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { adminGetUser } from './admin-get-user.js';
-import { TEST_POOL_ID, createTestDeps, testContext } from './testing.js';
+import { TEST_POOL_ID, createTestDeps, testContext } from '../../test/helpers/cognito-idp.js';
 
 describe('AdminGetUser', () => {
   it('returns the user with status and dates', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { adminRemoveUserFromGroup } from './admin-remove-user-from-group.js';
-import { TEST_POOL_ID, createTestDeps, decodeJwt, signInWithPassword, testContext } from './testing.js';
+import { TEST_POOL_ID, createTestDeps, decodeJwt, signInWithPassword, testContext } from '../../test/helpers/cognito-idp.js';
 
 describe('AdminRemoveUserFromGroup', () => {
   it('removes the group and the preferred role follows', async () => {

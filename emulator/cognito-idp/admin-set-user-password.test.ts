@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { adminSetUserPassword } from './admin-set-user-password.js';
 import { initiateAuth } from './initiate-auth.js';
-import { TEST_CLIENT_ID, TEST_POOL_ID, createTestDeps, signInWithPassword, testContext } from './testing.js';
+import { TEST_CLIENT_ID, TEST_POOL_ID, createTestDeps, signInWithPassword, testContext } from '../../test/helpers/cognito-idp.js';
 
 describe('AdminSetUserPassword', () => {
   it('Permanent: true sets a password the user signs in with directly', async () => {

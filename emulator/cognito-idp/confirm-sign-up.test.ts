@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { confirmSignUp } from './confirm-sign-up.js';
 import { signUp } from './sign-up.js';
-import { TEST_CLIENT_ID, TEST_PASSWORD, TEST_POOL_ID, createTestDeps, signInWithPassword, testContext, type TestDeps } from './testing.js';
+import { TEST_CLIENT_ID, TEST_PASSWORD, TEST_POOL_ID, createTestDeps, signInWithPassword, testContext, type TestDeps } from '../../test/helpers/cognito-idp.js';
 
 async function signedUp(deps: TestDeps): Promise<string> {
   await signUp(deps)({ ClientId: TEST_CLIENT_ID, Username: 'erin', Password: TEST_PASSWORD, UserAttributes: [{ Name: 'email', Value: 'erin@example.com' }] }, testContext);

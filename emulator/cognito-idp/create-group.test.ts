@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { adminAddUserToGroup } from './admin-add-user-to-group.js';
 import { createGroup } from './create-group.js';
-import { TEST_POOL_ID, createTestDeps, decodeJwt, signInWithPassword, testContext } from './testing.js';
+import { TEST_POOL_ID, createTestDeps, decodeJwt, signInWithPassword, testContext } from '../../test/helpers/cognito-idp.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/vip';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getTokensFromRefreshToken } from './get-tokens-from-refresh-token.js';
 import { revokeToken } from './revoke-token.js';
-import { TEST_CLIENT_ID, TEST_POOL_ID, createTestDeps, decodeJwt, signInWithPassword, testContext, testPoolConfig } from './testing.js';
+import { TEST_CLIENT_ID, TEST_POOL_ID, createTestDeps, decodeJwt, signInWithPassword, testContext, testPoolConfig } from '../../test/helpers/cognito-idp.js';
 
 describe('GetTokensFromRefreshToken', () => {
   it('refreshes ID and access tokens with current groups, keeping origin_jti and auth_time', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getUser } from './get-user.js';
-import { TEST_POOL_ID, createTestDeps, signInWithPassword, testContext } from './testing.js';
+import { TEST_POOL_ID, createTestDeps, signInWithPassword, testContext } from '../../test/helpers/cognito-idp.js';
 
 describe('GetUser', () => {
   it("returns the caller's username and attributes", async () => {

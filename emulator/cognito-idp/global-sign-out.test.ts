@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { getTokensFromRefreshToken } from './get-tokens-from-refresh-token.js';
 import { getUser } from './get-user.js';
 import { globalSignOut } from './global-sign-out.js';
-import { TEST_CLIENT_ID, createTestDeps, signInWithPassword, testContext } from './testing.js';
+import { TEST_CLIENT_ID, createTestDeps, signInWithPassword, testContext } from '../../test/helpers/cognito-idp.js';
 
 describe('GlobalSignOut', () => {
   it("revokes every one of the user's sessions and no one else's", async () => {

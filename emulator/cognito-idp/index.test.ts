@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerJsonServices } from '../aws/json-protocol.js';
 import { cognitoIdpOperations, cognitoIdpService, isCognitoIdpOperation, registerUserPoolWellKnown } from './index.js';
 import { IAM_AUTHORIZED_OPERATIONS } from './authorize.js';
-import { TEST_ADMIN, TEST_CLIENT_ID, TEST_PASSWORD, TEST_POOL_ID, createTestDeps, sigV4Headers, signInWithPassword, type TestDeps } from './testing.js';
+import { TEST_ADMIN, TEST_CLIENT_ID, TEST_PASSWORD, TEST_POOL_ID, createTestDeps, sigV4Headers, signInWithPassword, type TestDeps } from '../../test/helpers/cognito-idp.js';
 
 let deps: TestDeps;
 let app: FastifyInstance;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initiateAuth } from './initiate-auth.js';
 import { N } from './srp.js';
-import { TEST_CLIENT_ID, TEST_PASSWORD, TEST_POOL_ID, TestSrpClient, createTestDeps, decodeJwt, signInWithPassword, testContext, testPoolConfig } from './testing.js';
+import { TEST_CLIENT_ID, TEST_PASSWORD, TEST_POOL_ID, TestSrpClient, createTestDeps, decodeJwt, signInWithPassword, testContext, testPoolConfig } from '../../test/helpers/cognito-idp.js';
 
 describe('InitiateAuth USER_SRP_AUTH', () => {
   it('answers PASSWORD_VERIFIER with SALT, SECRET_BLOCK, SRP_B and the internal username', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listUsers, parseUserFilter } from './list-users.js';
-import { TEST_PASSWORD, TEST_POOL_ID, createTestDeps, testContext, testPoolConfig } from './testing.js';
+import { TEST_PASSWORD, TEST_POOL_ID, createTestDeps, testContext, testPoolConfig } from '../../test/helpers/cognito-idp.js';
 
 const users = ['carl', 'cara', 'dan', 'eve', 'bert'].map((username) => ({ username, password: TEST_PASSWORD, email: `${username}@example.com` }));
 

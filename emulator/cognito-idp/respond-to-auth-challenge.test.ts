@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { adminCreateUser } from './admin-create-user.js';
 import { initiateAuth } from './initiate-auth.js';
 import { respondToAuthChallenge } from './respond-to-auth-challenge.js';
-import { TEST_CLIENT_ID, TEST_PASSWORD, TEST_POOL_ID, TestSrpClient, createTestDeps, decodeJwt, testContext, testPoolConfig, type TestDeps } from './testing.js';
+import { TEST_CLIENT_ID, TEST_PASSWORD, TEST_POOL_ID, TestSrpClient, createTestDeps, decodeJwt, testContext, testPoolConfig, type TestDeps } from '../../test/helpers/cognito-idp.js';
 
 async function srpChallenge(deps: TestDeps, username: string, poolName = 'TestPool1') {
   const client = new TestSrpClient(poolName);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getUser } from './get-user.js';
 import { revokeToken } from './revoke-token.js';
-import { TEST_CLIENT_ID, createTestDeps, signInWithPassword, testContext, testPoolConfig } from './testing.js';
+import { TEST_CLIENT_ID, createTestDeps, signInWithPassword, testContext, testPoolConfig } from '../../test/helpers/cognito-idp.js';
 
 describe('RevokeToken', () => {
   it('revokes the refresh token and the access tokens of the same sign-in only', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { signUp } from './sign-up.js';
-import { TEST_CLIENT_ID, TEST_PASSWORD, TEST_POOL_ID, createTestDeps, testContext, testPoolConfig } from './testing.js';
+import { TEST_CLIENT_ID, TEST_PASSWORD, TEST_POOL_ID, createTestDeps, testContext, testPoolConfig } from '../../test/helpers/cognito-idp.js';
 
 describe('SignUp', () => {
   it('creates an UNCONFIRMED user with a code delivered (masked) to their email', async () => {

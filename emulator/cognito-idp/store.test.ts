@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
 import { UserPoolStore } from './store.js';
-import { createTestDeps, TEST_CLIENT_ID, TEST_PASSWORD, TEST_POOL_ID, TEST_REGION, testPoolConfig } from './testing.js';
+import { createTestDeps, TEST_CLIENT_ID, TEST_PASSWORD, TEST_POOL_ID, TEST_REGION, testPoolConfig } from '../../test/helpers/cognito-idp.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 

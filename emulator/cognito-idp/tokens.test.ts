@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accessTokenClaims, idTokenClaims, issuerFor, parseIssuer, preferredRoleArn, verifyAccessToken, type TokenSubject } from './tokens.js';
-import { TEST_POOL_ID, createTestDeps, decodeJwt, signInWithPassword } from './testing.js';
+import { TEST_POOL_ID, createTestDeps, decodeJwt, signInWithPassword } from '../../test/helpers/cognito-idp.js';
 
 const ADMIN = 'arn:aws:iam::123456789012:role/admin';
 const EDITORS = 'arn:aws:iam::123456789012:role/editors';

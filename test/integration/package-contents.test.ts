@@ -19,6 +19,10 @@ describe('the npm package', () => {
     }
   });
 
+  it('carries no test helpers (test passwords, the test SRP client) and no benchmarks', () => {
+    expect(files.filter((f) => f.startsWith('dist/test/') || f.startsWith('dist/bench/') || /testing\.(js|d\.ts)$/.test(f))).toStrictEqual([]);
+  });
+
   it('imports at run time only what it depends on: a package used for types only is a devDependency', async () => {
     const manifest = JSON.parse(await readFile('package.json', 'utf8')) as Record<string, Record<string, string> | undefined>;
     const shipped = new Set([...Object.keys(manifest['dependencies'] ?? {}), ...Object.keys(manifest['peerDependencies'] ?? {})]);

@@ -2,18 +2,18 @@ import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { FastifyBaseLogger } from 'fastify';
-import { ManualClock } from '../clock.js';
-import type { UserPoolConfig } from '../config.js';
-import { SigningKeys } from '../keys.js';
-import type { AdminCredentials } from '../credentials/admin.js';
-import { CallerAuthenticator } from '../credentials/callers.js';
-import { SessionRegistry } from '../credentials/vendor.js';
-import type { RequestContext } from '../aws/types.js';
+import { ManualClock } from '../../emulator/clock.js';
+import type { UserPoolConfig } from '../../emulator/config.js';
+import { SigningKeys } from '../../emulator/keys.js';
+import type { AdminCredentials } from '../../emulator/credentials/admin.js';
+import { CallerAuthenticator } from '../../emulator/credentials/callers.js';
+import { SessionRegistry } from '../../emulator/credentials/vendor.js';
+import type { RequestContext } from '../../emulator/aws/types.js';
 import type { AuthenticationResultType } from '@aws-sdk/client-cognito-identity-provider';
-import type { CognitoIdpDeps } from './index.js';
-import { initiateAuth } from './initiate-auth.js';
-import { N, g, hashHex, k, modPow, padHex } from './srp.js';
-import { UserPoolStore } from './store.js';
+import type { CognitoIdpDeps } from '../../emulator/cognito-idp/index.js';
+import { initiateAuth } from '../../emulator/cognito-idp/initiate-auth.js';
+import { N, g, hashHex, k, modPow, padHex } from '../../emulator/cognito-idp/srp.js';
+import { UserPoolStore } from '../../emulator/cognito-idp/store.js';
 
 /**
  * Shared fixtures for the user-pool tests (no test-framework imports, so it also serves the
