@@ -1,3 +1,9 @@
+/**
+ * The composition root: `Stack` starts MinIO, the emulator app, the front door and the transport,
+ * and loads or unloads apps (pools, roles, compiled policies, buckets) without restarting MinIO.
+ * Over 400 lines because it wires every service and owns their order of start, load and close;
+ * the logic it calls lives in the service folders (emulator/policy, emulator/minio, ...).
+ */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { Agent } from 'undici';
 import { systemClock, type Clock } from './clock.js';

@@ -1,3 +1,9 @@
+/**
+ * The user pools' state. Over 400 lines because it is the one owner of that state: pools, app
+ * clients, groups, users and the short-lived sign-in records change together under one set of
+ * invariants (unique names, attribute rules, token validity); the operations in this folder only
+ * read and call it. (The state itself is described on UserPoolStore below.)
+ */
 import { randomInt, randomUUID } from 'node:crypto';
 import { systemClock, type Clock } from '../clock.js';
 import type { PasswordPolicyConfig, UserConfig, UserPoolConfig } from '../config.js';

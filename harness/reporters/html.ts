@@ -1,3 +1,8 @@
+/**
+ * The HTML reporter: view.ts's model rendered with html-template.ts (escaping by default). About
+ * 400 lines because the page's sections (overview, failure cards, matrices, cells) read best
+ * together; the stylesheet and script are asset files.
+ */
 import { readFileSync } from 'node:fs';
 import type { CaseResult, RunSummary } from '../results.js';
 import type { StorageOp } from '../scenario/types.js';
@@ -17,7 +22,7 @@ export interface HtmlReporterOptions extends ReporterOptions {
 }
 
 /**
- * One self-contained HTML file (inline CSS and a few lines of inline JS, no external assets):
+ * One self-contained HTML file (its CSS and JS from assets/, inlined; no external assets):
  * totals, failures in full, and per scenario an access matrix of actors × (path × operation)
  * showing expected against observed. To `out` (default name report.html), or ase-report.html
  * in `cwd` when there is no `out`.

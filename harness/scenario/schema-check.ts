@@ -1,6 +1,10 @@
 /**
  * Validation against scenario-v1.schema.json, with ajv's errors turned into messages a
  * scenario author can act on: what is wrong, where, and what was expected.
+ *
+ * Over 400 lines on purpose: one job (ajv error → message), most of it the wording tables
+ * (required-key hints, synonyms, alternatives, bucket-name rules) that the messages need; split,
+ * each table would sit away from the only code that reads it.
  */
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
