@@ -65,9 +65,12 @@ export class Actor {
     return this.storage.snapshot();
   }
 
-  /** The identity ID and access key the client currently holds (credentials fetched on demand). */
-  async identity(): Promise<ActorIdentity> {
-    const session = await fetchAuthSession(this.context);
+  /**
+   * The identity ID and access key the client currently holds (credentials fetched on demand;
+   * `forceRefresh`: new ones, as an app asks after S3 answered ExpiredToken).
+   */
+  async identity(options: { forceRefresh?: boolean } = {}): Promise<ActorIdentity> {
+    const session = await fetchAuthSession(this.context, options.forceRefresh ? { forceRefresh: true } : undefined);
     const sub = session.tokens?.idToken?.payload.sub;
     return {
       ...(session.identityId ? { identityId: session.identityId } : {}),

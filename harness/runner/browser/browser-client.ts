@@ -174,19 +174,18 @@ export class BrowserRun {
 
   /**
    * Opens `count` actor pages (context, page, the bundled client loaded) one after the other, as
-   * an actor's first case would, for measurement; resolves with the time each took and a function
-   * that closes them.
+   * an actor's first case would, for measurement and tests; resolves with the time each took, the
+   * pages (`window.ase` is the page API) and a function that closes them.
    */
-  async openPages(count: number, origin = this.pages.origin): Promise<{ ms: number[]; close: () => Promise<void> }> {
-    const contexts: BrowserContext[] = [];
+  async openPages(count: number, origin = this.pages.origin): Promise<{ ms: number[]; pages: Page[]; close: () => Promise<void> }> {
+    const opened: OpenedPage[] = [];
     const times: number[] = [];
     for (let i = 0; i < count; i++) {
       const started = performance.now();
-      const { context } = await this.openPage(origin);
-      contexts.push(context);
+      opened.push(await this.openPage(origin));
       times.push(performance.now() - started);
     }
-    return { ms: times, close: async () => { await Promise.allSettled(contexts.map((c) => c.close())); } };
+    return { ms: times, pages: opened.map((o) => o.page), close: async () => { await Promise.allSettled(opened.map((o) => o.context.close())); } };
   }
 
   /** The browser process's ID, as Chromium reports it (its renderers and helpers descend from it). */

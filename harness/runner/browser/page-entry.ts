@@ -14,7 +14,8 @@ export interface PageApi {
   /** `storage`: a session signed in elsewhere (what the client stored), as a returning user's tab has it. */
   start(outputs: AmplifyOutputs, name: string, credentials?: { username: string; password: string }, storage?: Record<string, string>): void;
   signIn(): Promise<ActorIdentity>;
-  identity(): Promise<ActorIdentity>;
+  /** `forceRefresh`: fetch new credentials (what an app does after S3 answered ExpiredToken). */
+  identity(forceRefresh?: boolean): Promise<ActorIdentity>;
   run(c: ResolvedCase): Promise<PageOutcome>;
 }
 
@@ -32,7 +33,7 @@ const api: PageApi = {
     await current().ensureSignedIn();
     return current().identity();
   },
-  identity: () => current().identity(),
+  identity: (forceRefresh) => current().identity({ forceRefresh: forceRefresh === true }),
   async run(c) {
     try {
       return { ok: true, result: await runOperation(current(), c) };
