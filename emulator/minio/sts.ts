@@ -1,3 +1,4 @@
+import { XMLParser } from 'fast-xml-parser';
 import { request, type Dispatcher } from 'undici';
 
 export interface AssumeRoleWithWebIdentityInput {
@@ -56,38 +57,49 @@ export async function assumeRoleWithWebIdentity(input: AssumeRoleWithWebIdentity
     ...(input.dispatcher ? { dispatcher: input.dispatcher } : {}),
   });
   const xml = await res.body.text();
+  const doc = parseXml(xml);
   if (res.statusCode !== 200) {
-    const code = xmlText(xml, 'Code');
-    const message = xmlText(xml, 'Message') ?? (xml.trim() || `HTTP ${res.statusCode}`);
+    const code = firstText(doc, 'Code');
+    const message = firstText(doc, 'Message') ?? (xml.trim() || `HTTP ${res.statusCode}`);
     throw new MinioStsError(
       `MinIO STS AssumeRoleWithWebIdentity failed (HTTP ${res.statusCode}${code ? ` ${code}` : ''}): ${message}`,
-      code, res.statusCode, xmlText(xml, 'RequestId'),
+      code, res.statusCode, firstText(doc, 'RequestId'),
     );
   }
-  const accessKeyId = xmlText(xml, 'AccessKeyId');
-  const secretAccessKey = xmlText(xml, 'SecretAccessKey');
-  const sessionToken = xmlText(xml, 'SessionToken');
-  const expiration = xmlText(xml, 'Expiration');
+  const accessKeyId = firstText(doc, 'AccessKeyId');
+  const secretAccessKey = firstText(doc, 'SecretAccessKey');
+  const sessionToken = firstText(doc, 'SessionToken');
+  const expiration = firstText(doc, 'Expiration');
   if (!accessKeyId || !secretAccessKey || !sessionToken || !expiration) {
     throw new MinioStsError(`MinIO STS answered 200 without credentials: ${xml.slice(0, 500)}`, undefined, 200);
   }
   const result: WebIdentityCredentials = { accessKeyId, secretAccessKey, sessionToken, expiration: new Date(expiration) };
-  const subject = xmlText(xml, 'SubjectFromWebIdentityToken');
+  const subject = firstText(doc, 'SubjectFromWebIdentityToken');
   if (subject) result.subjectFromWebIdentityToken = subject;
   return result;
 }
 
-/** Text of the first `<name>` element (namespace prefixes ignored), entities decoded. */
-function xmlText(xml: string, name: string): string | undefined {
-  const m = new RegExp(`<(?:[\\w-]+:)?${name}(?:\\s[^>]*)?>([\\s\\S]*?)</(?:[\\w-]+:)?${name}>`).exec(xml);
-  if (!m || m[1] === undefined) return undefined;
-  return m[1]
-    .replace(/<!\[CDATA\[([\s\S]*?)\]\]>/g, '$1')
-    .replace(/&#x([0-9a-f]+);/gi, (_, h: string) => String.fromCodePoint(parseInt(h, 16)))
-    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)))
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&');
+// Namespace prefixes dropped; entities (Go's encoding/xml writes &#34; and &#39;) and CDATA decoded; values kept as text.
+const parser = new XMLParser({ ignoreAttributes: true, removeNSPrefix: true, parseTagValue: false, trimValues: false, htmlEntities: true });
+
+/** The parsed document, or nothing when the body is not XML (a proxy's plain-text error). */
+function parseXml(xml: string): unknown {
+  try {
+    return parser.parse(xml);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Text of the first `<name>` element, depth first in document order. */
+function firstText(node: unknown, name: string): string | undefined {
+  if (typeof node !== 'object' || node === null) return undefined;
+  for (const [key, value] of Object.entries(node)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (key === name && (typeof item === 'string' || typeof item === 'number')) return String(item);
+      const found = firstText(item, name);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
 }
