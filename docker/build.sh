@@ -22,7 +22,7 @@ for stale in "${TMPDIR:-/tmp}"/ase-image-context.*; do
 done
 ctx=""
 deps_pid=""
-trap '[ -z "$deps_pid" ] || kill "$deps_pid" 2>/dev/null; [ -z "$ctx" ] || rm -rf "$ctx"' EXIT
+trap '[ -z "$deps_pid" ] || { kill "$deps_pid" 2>/dev/null; wait "$deps_pid" 2>/dev/null; rm -rf "$deps.tmp" "$deps.tar.tmp"; }; [ -z "$ctx" ] || rm -rf "$ctx"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP

@@ -21,6 +21,7 @@ async function containerExists(id: string): Promise<boolean> {
 
 it('AmplifyStorageEmulatorContainer: withScenario → start() → typed getters; the real client works against it; await using removes it', async () => {
   let ids: string[] = [];
+  const before = new Set((await sh(['docker', 'ps', '-aq', '--no-trunc'])).stdout.split('\n').filter(Boolean));
   {
     await using stack = await new AmplifyStorageEmulatorContainer().withScenario(SCENARIO).start();
     expect(stack.getEmulatorUrl()).toMatch(/^http:\/\/(127\.0\.0\.1|localhost):\d+$/);
@@ -51,7 +52,7 @@ it('AmplifyStorageEmulatorContainer: withScenario → start() → typed getters;
     }
     const health = await fetch(`${stack.getS3Endpoint()}/minio/health/live`);
     expect(health.status).toBe(200);
-    ids = (await sh(['docker', 'ps', '-q', '--no-trunc'])).stdout.split('\n').filter(Boolean);
+    ids = (await sh(['docker', 'ps', '-q', '--no-trunc'])).stdout.split('\n').filter((id) => id && !before.has(id));
     const transport = installNodeTransport(stack.getTransportTargets());
     try {
       const alice = clientUser(outputs, 'alice', 'Alice-Container-1!');
