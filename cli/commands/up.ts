@@ -19,7 +19,7 @@ import { EXIT } from '../exit-codes.js';
 import { watchInterrupts } from '../interrupts.js';
 import { UsageError, withUsageErrors } from '../main.js';
 import { describeStackFailure } from '../stack-failure.js';
-import { progressToStderr } from './progress.js';
+import { countProgress, progressToStderr } from './progress.js';
 import { chromiumCommandLine, openChromium, shellQuote, writeFrontDoorTrust } from './up-browser.js';
 
 
@@ -182,10 +182,18 @@ export async function runUp(args: string[]): Promise<number> {
       region = scenario.region;
       const plan = planScenario({ ...scenario, cases: [] });
       const total = plan.users.length;
-      // Signing many users in takes a while (SRP is CPU work): say so rather than sit silent.
-      if (total >= SIGN_IN_PROGRESS_FROM) process.stderr.write(`signing ${total} users in…\n`);
-      const session = new ScenarioSession(plan, stack, 'up', { stableIdsSeed: `${scenario.name}|${scenario.file}` });
-      await session.setup();
+      // Signing many users in takes a while (SRP is CPU work): count them rather than sit silent.
+      const progress = total >= SIGN_IN_PROGRESS_FROM ? countProgress('signing users in', total) : undefined;
+      const { signInHere } = await import('../../harness/runner/sign-in.js');
+      const session = new ScenarioSession(plan, stack, 'up', {
+        stableIdsSeed: `${scenario.name}|${scenario.file}`,
+        ...(progress ? { signIn: async (outputs, user) => { const s = await signInHere(outputs, user); progress.step(); return s; } } : {}),
+      });
+      try {
+        await session.setup();
+      } finally {
+        progress?.end();
+      }
       await writeFile(outputsFile, `${JSON.stringify(session.outputs, null, 2)}\n`);
       process.stdout.write(describeUp(stack, scenario.name, outputsFile, credentialsFile, plan.users.map((u) => ({ name: u.signInName ?? u.name, password: u.password, groups: u.groups })), session.warnings, 'written'));
     }

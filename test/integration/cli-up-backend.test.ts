@@ -54,18 +54,19 @@ it("serves the backend alone: one user per group, the backend's own policies, ou
     const up = await startUp(dir, ['--backend', path.join(fixture('amplify-app'), 'amplify'), '--port', '0']);
     const stdout = up.stdout();
     expect(stdout).toMatch(/amplify-storage-emulator is up: .*amplify-app\/amplify/);
-    expect(stdout).toMatch(/^    user-admin\s+password \S+\s+groups: admin$/m);
-    expect(stdout).toMatch(/^    user-editors\s+password \S+\s+groups: editors$/m);
+    // The backend signs users in by email (username_attributes), so they are shown by the address they sign in with.
+    expect(stdout).toMatch(/^    user-admin@example\.com\s+password \S+\s+groups: admin$/m);
+    expect(stdout).toMatch(/^    user-editors@example\.com\s+password \S+\s+groups: editors$/m);
     // Warnings name the backend's policies by their stack and logical ID.
     expect(stdout).toMatch(/guest role policy amplify-asedocsapp-emulator-sandbox-[0-9a-f]{10}\/guestBucketUnauthPolicy[0-9A-F]{8} Statement\[1\]/);
     const outputs = JSON.parse(readFileSync(path.join(dir, 'amplify_outputs.emulator.json'), 'utf8')) as Parameters<typeof Actor.configFrom>[0];
     const endpoints = JSON.parse(readFileSync(path.join(dir, '.ase/endpoints.json'), 'utf8')) as { emulatorPort: number; s3Port: number };
     const transport = installNodeTransport({ emulatorPort: endpoints.emulatorPort, s3Port: endpoints.s3Port });
     try {
-      const admin = new Actor('user-admin', Actor.configFrom(outputs), { username: 'user-admin', password: passwordOf(stdout, 'user-admin')! });
+      const admin = new Actor('user-admin', Actor.configFrom(outputs), { username: 'user-admin@example.com', password: passwordOf(stdout, 'user-admin@example\\.com')! });
       await admin.ensureSignedIn();
       await uploadData(admin.context, { path: 'admin/report.txt', data: 'admins only', options: { bucket: 'groups' } }).result;
-      const plain = new Actor('user', Actor.configFrom(outputs), { username: 'user', password: passwordOf(stdout, 'user')! });
+      const plain = new Actor('user', Actor.configFrom(outputs), { username: 'user@example.com', password: passwordOf(stdout, 'user@example\\.com')! });
       await plain.ensureSignedIn();
       const denied = await uploadData(plain.context, { path: 'admin/report.txt', data: 'no', options: { bucket: 'groups' } }).result.catch((e: Error) => e.name);
       expect(denied).toBe('AccessDenied');
@@ -78,8 +79,8 @@ it("serves the backend alone: one user per group, the backend's own policies, ou
 
     // --user: those users instead; passwords kept across restarts.
     const again = await startUp(dir, ['--backend', path.join(fixture('amplify-app'), 'amplify'), '--port', '0', '--user', 'olga:admin', '--user', 'user']);
-    expect(passwordOf(again.stdout(), 'user')).toBe(passwordOf(stdout, 'user'));
-    expect(again.stdout()).toMatch(/^    olga\s+password \S+\s+groups: admin$/m);
+    expect(passwordOf(again.stdout(), 'user@example\\.com')).toBe(passwordOf(stdout, 'user@example\\.com'));
+    expect(again.stdout()).toMatch(/^    olga@example\.com\s+password \S+\s+groups: admin$/m);
     expect(again.stdout()).not.toContain('user-admin');
     expect(await again.stop()).toBe(0);
   } finally {
