@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Stack } from '../../emulator/stack.js';
 import { deriveCases } from '../derive/index.js';
+import { signInNameOf } from '../scenario/checks.js';
 import type { Reporter } from '../reporters/types.js';
 import type { CaseResult, RunAbort, RunShard, RunSummary, ScenarioResult } from '../results.js';
 import type { Scenario, ScenarioCase, ScenarioClientKind, ScenarioObject } from '../scenario/types.js';
@@ -91,7 +92,12 @@ export function planScenario(scenario: Scenario, options: Pick<RunOptions, 'filt
   if (scenario.derive || options.derive) {
     const derived = deriveCases(scenario);
     cases.push(...derived.cases.map((c, i) => ({ ...c, index: scenario.cases.length + i })));
-    users.push(...derived.actors);
+    // The derived actors sign in as the written users do (by email when the pool does).
+    const attributes = scenario.auth.usernameAttributes ?? [];
+    users.push(...derived.actors.map((u) => {
+      const signInName = u.signInName ?? signInNameOf(attributes, u.name, u.email);
+      return signInName !== undefined && signInName !== u.name ? { ...u, signInName } : u;
+    }));
     derivedObjects.push(...derived.objects);
     notes.push(...derived.notes);
   }
