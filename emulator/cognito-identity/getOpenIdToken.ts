@@ -6,9 +6,8 @@ import type { CognitoIdentityDeps } from './index.js';
 import { InvalidParameterError } from './errors.js';
 import { webIdentityAmr } from './logins.js';
 import { resolveIdentity } from './resolve-identity.js';
+import { COGNITO_IDENTITY_ISSUER } from './trust.js';
 
-/** The issuer of Cognito identity OpenID tokens (the classic flow's web identity). */
-export const COGNITO_IDENTITY_ISSUER = 'https://cognito-identity.amazonaws.com';
 
 /**
  * GetOpenIdToken (classic flow): a 10-minute token for `sts:AssumeRoleWithWebIdentity`, with

@@ -11,6 +11,9 @@ import type { IamPolicyDocument, IamStatement, OneOrMany } from '../policy/types
 
 export const COGNITO_FEDERATED_PRINCIPAL = 'cognito-identity.amazonaws.com';
 
+/** The issuer of Cognito identity OpenID tokens (the classic flow's web identity). */
+export const COGNITO_IDENTITY_ISSUER = `https://${COGNITO_FEDERATED_PRINCIPAL}`;
+
 /** What the web identity says about itself: the values trust conditions test. */
 export interface WebIdentityClaims {
   /** The identity pool ID. */

@@ -4,12 +4,11 @@ import type {
 } from '@aws-sdk/client-sts';
 import { errors as joseErrors, type JWTPayload } from 'jose';
 import type { Operation, Wire } from '../aws/types.js';
-import { COGNITO_IDENTITY_ISSUER } from '../cognito-identity/getOpenIdToken.js';
 import { assumedRoleArn } from '../credentials/vendor.js';
 import type { StsDeps } from './index.js';
 import { AccessDeniedError, ExpiredTokenError, InvalidIdentityTokenError, ValidationError } from './errors.js';
 import { roleIdFor } from './role-id.js';
-import { trustAllows } from '../cognito-identity/trust.js';
+import { COGNITO_IDENTITY_ISSUER, trustAllows } from '../cognito-identity/trust.js';
 
 /**
  * AssumeRoleWithWebIdentity for Cognito's classic (basic) flow: the web identity is a token from
