@@ -38,6 +38,8 @@ export class MinioStartError extends Error {
     readonly dataDir?: string,
     /** The port was taken after it was chosen, or shared with another server: another may work. */
     readonly portConflict = false,
+    /** The S3 port another process was found listening on too (given up for good on a retry). */
+    readonly sharedPort?: number,
   ) {
     super(message);
   }
@@ -149,16 +151,21 @@ export class MinioServer {
   async start(): Promise<StartedMinio> {
     await assertExecutable(this.binary);
     let lastError: MinioStartError | undefined;
+    const shared = new Set<number>();
     // A free port can be taken between probing and MinIO binding it, or (MinIO binds with
     // SO_REUSEPORT) shared with another server bound in the same instant: retry with fresh ones.
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
-        // A preferred port is tried once; retries use free ones (when fallback is allowed).
-        const wanted = attempt === 0 || !this.preferredPort?.fallback ? this.preferredPort : undefined;
+        // The preferred port is kept on a retry unless another server shares it: the conflict may
+        // have been the console port's, and a stack should not lose its stable port for that.
+        // Taken by then, it is refused by the claim's probe and a free one used (with fallback).
+        const preferred = this.preferredPort;
+        const wanted = preferred && (!preferred.fallback || !shared.has(preferred.port)) ? preferred : undefined;
         return await this.startOnce(wanted);
       } catch (err) {
         if (err instanceof MinioStartError && err.portConflict) {
           lastError = err;
+          if (err.sharedPort !== undefined) shared.add(err.sharedPort);
           continue;
         }
         throw err;
@@ -272,6 +279,7 @@ export class MinioServer {
         proc.pid,
         dataDir,
         err instanceof PortSharedError || proc.logTail(LOG_LINES_KEPT).some((l) => /port is already in use/i.test(l)),
+        err instanceof PortSharedError ? port : undefined,
       );
     }
     proc.detachFromEventLoop();

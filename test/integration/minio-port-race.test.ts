@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureMinio } from '../../emulator/minio/locate.js';
-import { claimPort, foreignListeners } from '../../emulator/minio/ports.js';
+import { claimPort, foreignListeners, portIsFree } from '../../emulator/minio/ports.js';
 import { MinioServer, MinioStartError } from '../../emulator/minio/server.js';
 import { sendSigned } from '../../emulator/minio/sigv4.js';
 import { assertBuilt, fixture } from '../helpers/cli.js';
@@ -75,6 +75,18 @@ function child(command: string, args: string[]): Child {
   };
 }
 
+/**
+ * A free port below the kernel's ephemeral range (32768 and up on Linux), as a stack's default
+ * port is (4580): a port from the ephemeral range can be taken as some connection's source port
+ * on a busy machine in the seconds before the servers start, and then neither may keep it.
+ */
+async function freeStablePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await portIsFree(port)) return port;
+  }
+}
+
 /** Signed ListBuckets on `port`, each on a new connection: how many answered 200 out of `n`. */
 async function answeredByOwnServer(port: number, rootUser: string, rootPassword: string, n: number): Promise<number> {
   let ok = 0;
@@ -96,7 +108,7 @@ async function answeredByOwnServer(port: number, rootUser: string, rootPassword:
 describe.skipIf(!linux)('MinIO ports: no two servers share one', () => {
   it('two stacks started in the same instant with the same preferred port get one port each, several rounds', async () => {
     for (let round = 0; round < 4; round++) {
-      const preferred = await freePort();
+      const preferred = await freeStablePort();
       const at = Date.now() + 2_000; // both children are loaded and waiting by then
       const children = [0, 1].map(() => child(process.execPath, [fixture('minio/start-at.mjs'), String(preferred), String(at)]));
       try {
