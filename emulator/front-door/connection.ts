@@ -1,5 +1,28 @@
-import type net from 'node:net';
+import net from 'node:net';
 import { Duplex } from 'node:stream';
+
+/**
+ * A TCP server for one port that speaks TLS and something else: each connection goes, by its
+ * first byte, to `tls` (0x16, a TLS handshake record; the bytes replayed) or to `other` (the raw
+ * socket, paused, and the bytes read). `sockets` holds the open connections, to destroy on close.
+ */
+export function sniffingServer(
+  tls: { emit(event: 'connection', stream: Duplex): unknown },
+  other: (socket: net.Socket, first: Buffer) => void,
+): { server: net.Server; sockets: Set<net.Socket> } {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    socket.once('data', (first: Buffer) => {
+      socket.pause();
+      if (first[0] === 0x16) tls.emit('connection', replaying(socket, first));
+      else other(socket, first);
+    });
+  });
+  return { server, sockets };
+}
 
 /**
  * A connection's byte stream after the front door has read its first bytes, as a plain Duplex

@@ -4,7 +4,7 @@ import net from 'node:net';
 import { addressFor, routeFor, unsupportedHostMessage, type TransportTargets } from '../transport/routes.js';
 import { BucketCorsStore } from '../s3-cors/store.js';
 import { makeFrontDoorCertificate, type FrontDoorCertificate } from './certificate.js';
-import { readHead, replaying } from './connection.js';
+import { readHead, replaying, sniffingServer } from './connection.js';
 import { forward } from './forward.js';
 import { handleS3, type CorsRefusal } from './s3.js';
 
@@ -64,17 +64,7 @@ export class FrontDoor {
     });
     tls.keepAliveTimeout = 10_000;
 
-    const sockets = new Set<net.Socket>();
-    const server = net.createServer((socket) => {
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
-      socket.on('error', () => socket.destroy());
-      socket.once('data', (first: Buffer) => {
-        socket.pause();
-        if (first[0] === 0x16) tls.emit('connection', replaying(socket, first)); // 0x16: a TLS handshake record
-        else void connectTunnel(socket, first, tls);
-      });
-    });
+    const { server, sockets } = sniffingServer(tls, (socket, first) => void connectTunnel(socket, first, tls));
     const host = options.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

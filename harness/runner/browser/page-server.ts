@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FrontDoorCertificate } from '../../../emulator/front-door/certificate.js';
-import { replaying } from '../../../emulator/front-door/connection.js';
+import { replaying, sniffingServer } from '../../../emulator/front-door/connection.js';
 
 /** The bundled browser build of the page side (page-entry.ts), in the package's dist/. */
 export function pageBundlePath(): string {
@@ -71,17 +71,7 @@ export class PageServer {
     };
     const plain = http.createServer(handler);
     const tls = https.createServer({ key: certificate.keyPem, cert: certificate.certPem, ALPNProtocols: ['http/1.1'] }, handler);
-    const sockets = new Set<net.Socket>();
-    const server = net.createServer((socket) => {
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
-      socket.on('error', () => socket.destroy());
-      socket.once('data', (first: Buffer) => {
-        socket.pause();
-        // 0x16: a TLS handshake record.
-        (first[0] === 0x16 ? tls : plain).emit('connection', replaying(socket, first));
-      });
-    });
+    const { server, sockets } = sniffingServer(tls, (socket, first) => plain.emit('connection', replaying(socket, first)));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
