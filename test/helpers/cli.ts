@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { minioLeftUnder, privateTmpDir } from './processes.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -110,4 +111,48 @@ export class CliRuns {
     if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.active++;
   }
+}
+
+/** A running `ase up`, from {@link startUp}. */
+export interface RunningUp {
+  stdout(): string;
+  /** SIGINT, then its exit status, once it has exited; fails if it left a MinIO running under its dir. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts `ase up <args>` in `dir` (also its TMPDIR) and waits until it says "Press Ctrl-C to stop."
+ * (killed if it does not within `readyTimeoutMs`). The child is added to `started`, for the test's
+ * `finally` to kill whatever a failure left running.
+ */
+export async function startUp(
+  dir: string,
+  args: string[],
+  started: Array<{ kill(signal: NodeJS.Signals): boolean; exitCode: number | null }>,
+  readyTimeoutMs = 150_000,
+): Promise<RunningUp> {
+  const child = spawn(process.execPath, [CLI, 'up', ...args], {
+    cwd: dir, env: { ...process.env, NO_COLOR: '1', TMPDIR: dir }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+  const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
+  started.push(child);
+  try {
+    await expect.poll(() => out + (child.exitCode !== null ? `\n[exited ${child.exitCode}] ${err}` : ''), { timeout: readyTimeoutMs, interval: 100 }).toContain('Press Ctrl-C to stop.');
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
+  return {
+    stdout: () => out,
+    async stop() {
+      child.kill('SIGINT');
+      const code = await closed;
+      expect(await minioLeftUnder(dir)).toEqual([]);
+      return code;
+    },
+  };
 }

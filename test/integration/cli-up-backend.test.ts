@@ -12,38 +12,11 @@ import { uploadData } from 'aws-amplify/storage';
 import { expect, it } from 'vitest';
 import { installNodeTransport } from '../../emulator/transport/node.js';
 import { Actor } from '../../harness/runner/actor.js';
-import { assertBuilt, CLI, fixture } from '../helpers/cli.js';
+import { assertBuilt, CLI, fixture, startUp } from '../helpers/cli.js';
 import { minioLeftUnder } from '../helpers/processes.js';
 
 const started: Array<{ kill(signal: NodeJS.Signals): boolean; exitCode: number | null }> = [];
 
-async function startUp(dir: string, args: string[]) {
-  const child = spawn(process.execPath, [CLI, 'up', ...args], {
-    cwd: dir, env: { ...process.env, NO_COLOR: '1', TMPDIR: dir }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
-  started.push(child);
-  try {
-    // A cold synthesis of the fixture app takes minutes on a loaded machine.
-    await expect.poll(() => out + (child.exitCode !== null ? `\n[exited ${child.exitCode}] ${err}` : ''), { timeout: 400_000, interval: 200 }).toContain('Press Ctrl-C to stop.');
-  } catch (e) {
-    child.kill('SIGKILL');
-    throw e;
-  }
-  return {
-    stdout: () => out,
-    async stop() {
-      child.kill('SIGINT');
-      const code = await closed;
-      expect(await minioLeftUnder(dir)).toEqual([]);
-      return code;
-    },
-  };
-}
 
 const passwordOf = (stdout: string, user: string) => new RegExp(`^    ${user}\\s+password (\\S+)`, 'm').exec(stdout)?.[1];
 
@@ -51,7 +24,7 @@ it("serves the backend alone: one user per group, the backend's own policies, ou
   assertBuilt();
   const dir = mkdtempSync(path.join(tmpdir(), 'ase-up-backend-'));
   try {
-    const up = await startUp(dir, ['--backend', path.join(fixture('amplify-app'), 'amplify'), '--port', '0']);
+    const up = await startUp(dir, ['--backend', path.join(fixture('amplify-app'), 'amplify'), '--port', '0'], started, 400_000);
     const stdout = up.stdout();
     expect(stdout).toMatch(/amplify-storage-emulator is up: .*amplify-app\/amplify/);
     // The backend signs users in by email (username_attributes), so they are shown by the address they sign in with.
@@ -78,7 +51,7 @@ it("serves the backend alone: one user per group, the backend's own policies, ou
     expect(await up.stop()).toBe(0);
 
     // --user: those users instead; passwords kept across restarts.
-    const again = await startUp(dir, ['--backend', path.join(fixture('amplify-app'), 'amplify'), '--port', '0', '--user', 'olga:admin', '--user', 'user']);
+    const again = await startUp(dir, ['--backend', path.join(fixture('amplify-app'), 'amplify'), '--port', '0', '--user', 'olga:admin', '--user', 'user'], started, 400_000);
     expect(passwordOf(again.stdout(), 'user@example\\.com')).toBe(passwordOf(stdout, 'user@example\\.com'));
     expect(again.stdout()).toMatch(/^    olga@example\.com\s+password \S+\s+groups: admin$/m);
     expect(again.stdout()).not.toContain('user-admin');

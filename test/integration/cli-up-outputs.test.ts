@@ -15,43 +15,12 @@ import { expect, it } from 'vitest';
 import type { AmplifyOutputs } from '../../emulator/outputs.js';
 import { installNodeTransport } from '../../emulator/transport/node.js';
 import { Actor } from '../../harness/runner/actor.js';
-import { assertBuilt, CLI, fixture } from '../helpers/cli.js';
+import { assertBuilt, CLI, fixture, startUp } from '../helpers/cli.js';
 import { minioLeftUnder } from '../helpers/processes.js';
-
-interface Up {
-  stdout: () => string;
-  stop(): Promise<number | null>;
-}
 
 /** Every `ase up` this file started, killed in `finally` if a test failed before stopping it. */
 const started: Array<{ kill(signal: NodeJS.Signals): boolean; exitCode: number | null }> = [];
 
-async function startUp(dir: string, args: string[]): Promise<Up> {
-  const child = spawn(process.execPath, [CLI, 'up', ...args], {
-    cwd: dir, env: { ...process.env, NO_COLOR: '1', TMPDIR: dir }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-  const closed = new Promise<number | null>((resolve) => child.once('close', resolve));
-  started.push(child);
-  try {
-    await expect.poll(() => out + (child.exitCode !== null ? `\n[exited ${child.exitCode}] ${err}` : ''), { timeout: 150_000, interval: 100 }).toContain('Press Ctrl-C to stop.');
-  } catch (e) {
-    child.kill('SIGKILL');
-    throw e;
-  }
-  return {
-    stdout: () => out,
-    async stop() {
-      child.kill('SIGINT');
-      const code = await closed;
-      expect(await minioLeftUnder(dir)).toEqual([]);
-      return code;
-    },
-  };
-}
 
 it('serves the app\'s own amplify_outputs.json unchanged: its IDs, email sign-in, sign-up codes, kept passwords', async () => {
   assertBuilt();
@@ -61,7 +30,7 @@ it('serves the app\'s own amplify_outputs.json unchanged: its IDs, email sign-in
     copyFileSync(fixture('up/amplify_outputs.json'), outputsFile);
     const before = readFileSync(outputsFile, 'utf8');
     const outputs = JSON.parse(before) as AmplifyOutputs;
-    const up = await startUp(dir, ['--outputs', './amplify_outputs.json', '--user', 'alice@example.com', '--user', 'root@example.com:ADMINS']);
+    const up = await startUp(dir, ['--outputs', './amplify_outputs.json', '--user', 'alice@example.com', '--user', 'root@example.com:ADMINS'], started);
     const password = /alice@example\.com\s+password (\S+)/.exec(up.stdout())?.[1];
     expect(password, up.stdout()).toBeDefined();
     const endpoints = JSON.parse(readFileSync(path.join(dir, '.ase/endpoints.json'), 'utf8')) as { emulatorPort: number; s3Port: number; region: string };
@@ -96,7 +65,7 @@ it('serves the app\'s own amplify_outputs.json unchanged: its IDs, email sign-in
     expect(readFileSync(outputsFile, 'utf8')).toBe(before);
 
     // A restart keeps the password (random, not derived from the file path).
-    const again = await startUp(dir, ['--outputs', './amplify_outputs.json', '--user', 'alice@example.com']);
+    const again = await startUp(dir, ['--outputs', './amplify_outputs.json', '--user', 'alice@example.com'], started);
     expect(/alice@example\.com\s+password (\S+)/.exec(again.stdout())?.[1]).toBe(password);
     expect(await again.stop()).toBe(0);
   } finally {
