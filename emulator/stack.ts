@@ -5,7 +5,7 @@
  * the logic it calls lives in the service folders (emulator/policy, emulator/minio, ...).
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import { Agent } from 'undici';
+import type { Agent } from 'undici';
 import { systemClock, type Clock } from './clock.js';
 import type { AppConfig, RoleConfig } from './config.js';
 import type { buildEmulator } from './app.js';
@@ -13,23 +13,23 @@ import { IdentityPoolStore, type RoleBinding } from './cognito-identity/store.js
 import { UserPoolStore } from './cognito-idp/store.js';
 import { amplifyTrustPolicy } from './cognito-identity/trust.js';
 import { generateAdminCredentials, type AdminCredentials } from './credentials/admin.js';
-import { CallerAuthenticator } from './credentials/callers.js';
 import { SessionRegistry } from './credentials/vendor.js';
 import { bridgeToHttpServer, exposureWarning, forwardTcp, isLoopbackHost, isWildcardHost } from './exposure.js';
-import { generateStackKeys } from './keys.js';
 import { OperationCounts } from './operation-counts.js';
-// What Stack.start() needs only once MinIO is spawned (the emulator's routes, the MinIO client
-// library) is imported there, so it loads while MinIO boots.
+// Everything Stack.start() needs only once MinIO is spawned (HTTP client, keys, SigV4, the
+// emulator's routes, the MinIO client library, the front door) is imported there, so it loads
+// while MinIO boots: a fresh process spawns MinIO after loading only what the spawn needs.
 import type { MinioAdmin } from './minio/admin.js';
 import { ExternalMinio, type ExternalMinioOptions } from './minio/external.js';
 import { ensureMinio } from './minio/locate.js';
 import { MinioServer, type MinioExit, type StartedMinio } from './minio/server.js';
+import type { SigningKeys } from './keys.js';
 import type { StateDir } from './state/state-dir.js';
 import { MINIO_OIDC_CLIENT_ID, MINIO_OIDC_PATH, MINIO_POLICY_CLAIM, generateMinioClientId } from './oidc/plugin.js';
 import { amplifyOutputsFor, type AmplifyOutputs } from './outputs.js';
 import { buildRolePolicies, installableMinioPolicy, type RolePolicyBuild } from './policy/index.js';
 import type { TransportTargets } from './transport/node.js';
-import { FrontDoor } from './front-door/server.js';
+import type { FrontDoor } from './front-door/server.js';
 import { AMPLIFY_DOCS_CORS } from './s3-cors/rules.js';
 import type { BucketCorsStore } from './s3-cors/store.js';
 import { assertCorsConfiguration } from './s3-cors/validate.js';
@@ -140,6 +140,7 @@ interface StackParts {
   endpoints: StackEndpoints;
   frontDoor: FrontDoor;
   operationCounts: OperationCounts;
+  userPoolKeys: SigningKeys;
   close: () => Promise<void>;
   state: StateDir | undefined;
 }
@@ -183,6 +184,8 @@ export class Stack implements AsyncDisposable {
   /** Calls of each AWS operation the emulator has been sent (sign-ins: `InitiateAuth`, `RespondToAuthChallenge`). */
   readonly operationCounts: OperationCounts;
   private readonly closeAll: () => Promise<void>;
+  /** Made lazily (emulator/keys.ts): prepared by the first load of a pool with users. */
+  private readonly userPoolKeys: SigningKeys;
   /** Where state persists (`dataDir`); undefined: temporary. */
   readonly state: StateDir | undefined;
 
@@ -199,6 +202,7 @@ export class Stack implements AsyncDisposable {
     this.frontDoor = parts.frontDoor;
     this.operationCounts = parts.operationCounts;
     this.closeAll = parts.close;
+    this.userPoolKeys = parts.userPoolKeys;
     this.state = parts.state;
     const minio = parts.minio;
     this.failure = new Promise((resolve) => {
@@ -221,21 +225,11 @@ export class Stack implements AsyncDisposable {
     const clock = options.clock ?? systemClock;
     const external = options.minio;
     const binary = external ? '' : options.minioBinary ?? (await ensureMinio({ ...(options.onProgress ? { onProgress: options.onProgress } : {}) })).path;
-    // Keys (RSA for the user pools, on libuv's thread pool) and the emulator's modules are made
-    // while MinIO boots: only binding the emulator's port, which MinIO is told at spawn, comes first.
-    // With a data dir, the keys of the previous run (tokens issued before a restart keep verifying).
-    const keysReady = options.dataDir
-      ? import('./state/keys-file.js').then(({ loadOrCreateStackKeys }) => loadOrCreateStackKeys(options.dataDir!))
-      : generateStackKeys();
-    keysReady.catch(() => undefined); // awaited below
-    const modules = Promise.all([import('./app.js'), import('./credentials/minio-vendor.js'), import('./minio/admin.js'), import('./minio/trust.js')]);
-    modules.catch(() => undefined); // awaited below
     const adminCredentials = generateAdminCredentials();
     // A MinIO the stack starts gets a client ID drawn at random; one configured elsewhere must be
     // told the ID in advance (docker/README.md). Either way only the stack's MinIO key signs for it.
     const minioClientId = external ? MINIO_OIDC_CLIENT_ID : generateMinioClientId();
     const sessions = new SessionRegistry(clock);
-    const callers = new CallerAuthenticator(adminCredentials, sessions, clock);
     const userPools = new UserPoolStore(clock);
     const identityPools = new IdentityPoolStore();
     const operationCounts = new OperationCounts();
@@ -246,9 +240,9 @@ export class Stack implements AsyncDisposable {
     let baseUrl = '';
     // The stack's own connections to MinIO (admin API, STS): closed with the stack, so nothing
     // keeps the process alive afterwards.
-    const http = new Agent({ keepAliveTimeout: 30_000 });
+    let http: Agent | undefined;
     let app: ReturnType<typeof buildEmulator> | undefined;
-    const closers: Array<() => Promise<unknown>> = [async () => app?.close(), () => http.close()];
+    const closers: Array<() => Promise<unknown>> = [async () => app?.close(), async () => http?.close()];
     const closeAll = async () => {
       await Promise.allSettled(closers.reverse().map((close) => close()));
     };
@@ -273,6 +267,8 @@ export class Stack implements AsyncDisposable {
       if (state) server.withDataDir(state.minioDataDir);
       // The stable pair goes together: whoever holds the emulator's port (another stack) gets its S3 port too.
       if (options.s3Port && !portTaken) server.withPort(options.s3Port, { fallback: true });
+      let minioSpawned: () => void = () => {};
+      const spawned = new Promise<void>((resolve) => { minioSpawned = resolve; });
       const minioReady: Promise<StartedMinio | ExternalMinio> = external === 'container'
         ? import('./minio/container.js').then(({ ContainerMinio }) => ContainerMinio.startContainer({
           emulatorBaseUrl: baseUrl, ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -285,15 +281,34 @@ export class Stack implements AsyncDisposable {
             clientId: minioClientId,
             claimName: MINIO_POLICY_CLAIM,
           })
-          .start();
+          .start(minioSpawned);
       minioReady.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
       closers.push(() => minioReady.then((m) => m.stop(), () => undefined));
-      const [{ buildEmulator: build }, { MinioCredentialVendor }, { MinioAdmin }, trust] = await modules;
+      // Loading modules now would hold up the steps to MinIO's spawn (port claim, temp dir) between
+      // each of its own: they wait for the spawn (or a failure; a MinIO elsewhere spawns nothing).
+      if (!external) await Promise.race([spawned, minioReady.catch(() => undefined)]);
+
+      // MinIO boots (about half a second, most of it its own start-up): meanwhile the keys (EC keys
+      // in a millisecond, the user pools' RSA key only once it is needed: emulator/keys.ts; with a
+      // data dir, the previous run's, so tokens issued before a restart keep verifying) and the
+      // emulator, which MinIO's first requests (OpenID discovery and keys) wait for. What is needed
+      // only once MinIO is up loads after that.
+      const keysReady = options.dataDir
+        ? import('./state/keys-file.js').then(({ loadOrCreateStackKeys }) => loadOrCreateStackKeys(options.dataDir!))
+        : import('./keys.js').then(({ generateStackKeys }) => generateStackKeys());
+      keysReady.catch(() => undefined); // awaited below
+      const [{ Agent: HttpAgent }, { buildEmulator: build }, { CallerAuthenticator }, { MinioCredentialVendor }] = await Promise.all([
+        import('undici'), import('./app.js'), import('./credentials/callers.js'), import('./credentials/minio-vendor.js'),
+      ]);
+      const later = Promise.all([import('./minio/admin.js'), import('./minio/trust.js'), import('./front-door/server.js')]);
+      later.catch(() => undefined); // awaited below
+      http = new HttpAgent({ keepAliveTimeout: 30_000 });
       const keys = await keysReady;
       const vendor = new MinioCredentialVendor({
         keys: keys.minio, clientId: minioClientId, clock, sessions, endpoint: () => minioEndpoint, dispatcher: http,
         ...(options.credentialsTtlSeconds !== undefined ? { ttlSeconds: options.credentialsTtlSeconds } : {}),
       });
+      const callers = new CallerAuthenticator(adminCredentials, sessions, clock);
       let handler: RequestListener | undefined;
       app = build({
         services: { clock, keys, userPools, identityPools, vendor, callers },
@@ -310,6 +325,7 @@ export class Stack implements AsyncDisposable {
         const bridge = await bridgeToHttpServer(early.server, host, port);
         closers.push(() => bridge.close());
       }
+      const [{ MinioAdmin }, trust, { FrontDoor }] = await later;
       const minio = await minioReady;
       const admin = new MinioAdmin(minio, { dispatcher: http });
       // Someone else's MinIO: prove it trusts our OpenID provider before anything is provisioned there.
@@ -352,6 +368,7 @@ export class Stack implements AsyncDisposable {
         endpoints,
         frontDoor,
         operationCounts,
+        userPoolKeys: keys.userPools,
         close: closeAll,
         state,
       });
@@ -376,6 +393,8 @@ export class Stack implements AsyncDisposable {
    * parked pools are removed first.
    */
   async load(config: AppConfig): Promise<LoadedApp> {
+    // Users will sign in: the user pools' RSA key is made now, while the app loads.
+    if (config.userPool.users.length > 0) this.userPoolKeys.prepare();
     if (this.apps.has(config.id)) await this.unload(config.id);
     const parked = this.parked.get(config.id);
     this.parked.delete(config.id);

@@ -54,16 +54,16 @@ async function call(target: string, body: unknown, headers: Record<string, strin
 
 const logins = (idToken: string) => ({ [PROVIDER]: idToken });
 
-let otherKeys: Promise<{ identity: SigningKeys; minio: SigningKeys }> | undefined;
+let otherKeys: { identity: SigningKeys; minio: SigningKeys } | undefined;
 
 beforeEach(async () => {
   deps = await createTestDeps();
-  otherKeys ??= Promise.all([SigningKeys.generate(), SigningKeys.generate()]).then(([identity, minio]) => ({ identity, minio }));
+  otherKeys ??= { identity: SigningKeys.generate(), minio: SigningKeys.generate() };
   vendor = new RecordingVendor();
   identityPools = new IdentityPoolStore();
   loadPool(true);
   app = buildEmulator({
-    services: { clock: deps.clock, keys: { userPools: deps.keys, ...(await otherKeys) }, userPools: deps.store, identityPools, vendor, callers: deps.callers },
+    services: { clock: deps.clock, keys: { userPools: deps.keys, ...otherKeys }, userPools: deps.store, identityPools, vendor, callers: deps.callers },
     baseUrl: () => 'http://127.0.0.1:1',
   });
 });
@@ -115,7 +115,7 @@ describe('GetId', () => {
     const [h, p, s] = IdToken.split('.');
     const claims = JSON.parse(Buffer.from(p!, 'base64url').toString());
     const tampered = `${h}.${Buffer.from(JSON.stringify({ ...claims, sub: 'someone-else' })).toString('base64url')}.${s}`;
-    const foreign = await (await SigningKeys.generate()).sign(claims);
+    const foreign = await SigningKeys.generate().sign(claims);
     const wrongAudience = await deps.keys.sign({ ...claims, aud: 'another-client' });
     for (const token of [tampered, foreign, wrongAudience, AccessToken]) {
       const r = await call('GetId', { IdentityPoolId: POOL, Logins: logins(token) });
@@ -270,7 +270,7 @@ describe('STS', () => {
     const denied = await sts({ Action: 'AssumeRoleWithWebIdentity', RoleArn: AUTH, RoleSessionName: 'app', WebIdentityToken: Token });
     expect(denied.status).toBe(403);
     expect(denied.body).toContain('<Code>AccessDenied</Code>');
-    const forged = await (await SigningKeys.generate()).sign({ iss: 'https://cognito-identity.amazonaws.com', aud: POOL, sub: 'x', amr: ['authenticated'] });
+    const forged = await SigningKeys.generate().sign({ iss: 'https://cognito-identity.amazonaws.com', aud: POOL, sub: 'x', amr: ['authenticated'] });
     // A user-pool token is signed by another issuer's key: not a web identity STS accepts either.
     const userPoolSigned = await deps.keys.sign({ iss: 'https://cognito-identity.amazonaws.com', aud: POOL, sub: 'x', amr: ['authenticated'] });
     for (const token of [forged, userPoolSigned]) {

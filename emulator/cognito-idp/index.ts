@@ -82,7 +82,7 @@ export function registerUserPoolWellKnown(app: FastifyInstance, deps: Pick<Cogni
   app.get<{ Params: { poolId: string } }>('/:poolId/.well-known/jwks.json', async (request, reply) => {
     const pool = deps.store.findPool(request.params.poolId);
     if (!pool) return reply.code(404).send({ message: `User pool ${request.params.poolId} does not exist.` });
-    return reply.header('content-type', 'application/json').send(deps.keys.jwks);
+    return reply.header('content-type', 'application/json').send(await deps.keys.jwks());
   });
 
   app.get<{ Params: { poolId: string } }>('/:poolId/.well-known/openid-configuration', async (request, reply) => {

@@ -148,7 +148,14 @@ export class MinioServer {
     return this;
   }
 
-  async start(): Promise<StartedMinio> {
+  /**
+   * Spawns MinIO and resolves once it is healthy. `onSpawned` is called as soon as its process is
+   * spawned (before it is healthy): a caller with work of its own to do while MinIO boots starts it
+   * then, so that work does not delay the spawn.
+   */
+  async start(onSpawned?: () => void): Promise<StartedMinio> {
+    let spawned = onSpawned; // once, not again on a retry
+    const firstSpawn = () => { spawned?.(); spawned = undefined; };
     await assertExecutable(this.binary);
     let lastError: MinioStartError | undefined;
     const shared = new Set<number>();
@@ -161,7 +168,7 @@ export class MinioServer {
         // Taken by then, it is refused by the claim's probe and a free one used (with fallback).
         const preferred = this.preferredPort;
         const wanted = preferred && (!preferred.fallback || !shared.has(preferred.port)) ? preferred : undefined;
-        return await this.startOnce(wanted);
+        return await this.startOnce(wanted, firstSpawn);
       } catch (err) {
         if (err instanceof MinioStartError && err.portConflict) {
           lastError = err;
@@ -194,17 +201,17 @@ export class MinioServer {
     }
   }
 
-  private async startOnce(wanted: { port: number; fallback: boolean } | undefined): Promise<StartedMinio> {
+  private async startOnce(wanted: { port: number; fallback: boolean } | undefined, onSpawned: () => void): Promise<StartedMinio> {
     const { claim, consolePort } = await this.choosePorts(wanted);
     try {
-      return await this.spawnOn(claim.port, consolePort);
+      return await this.spawnOn(claim.port, consolePort, onSpawned);
     } finally {
       // MinIO holds the port now (or never will): the next stack's probe sees it taken.
       await claim.release();
     }
   }
 
-  private async spawnOn(port: number, consolePort: number): Promise<StartedMinio> {
+  private async spawnOn(port: number, consolePort: number, onSpawned: () => void): Promise<StartedMinio> {
     // One temp root per server: the data dir, and a certs dir (MinIO would otherwise create
     // ~/.minio/certs in the user's home). The whole root goes when the server stops.
     const root = await mkdtemp(join(tmpdir(), 'ase-minio-'));
@@ -245,6 +252,7 @@ export class MinioServer {
     };
     const started = Date.now();
     const proc = new Supervisor(config, { label: 'MinIO', keepLines: LOG_LINES_KEPT, ...(this.logConsumer ? { onLine: this.logConsumer } : {}) });
+    onSpawned();
     const healthUrl = `http://${HOST}:${port}/minio/health/cluster`;
     try {
       await proc.spawned();

@@ -44,5 +44,5 @@ export function registerMinioOidc(app: FastifyInstance, deps: { keys: SigningKey
       claims_supported: ['sub', 'aud', 'exp', 'iat', 'iss', MINIO_POLICY_CLAIM],
     };
   });
-  app.get(`${MINIO_OIDC_PATH}/jwks.json`, async () => deps.keys.jwks);
+  app.get(`${MINIO_OIDC_PATH}/jwks.json`, async () => deps.keys.jwks());
 }

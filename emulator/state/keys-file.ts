@@ -28,7 +28,7 @@ export async function loadOrCreateStackKeys(dataDir: string): Promise<StackKeys>
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   if (text === undefined) {
-    const keys = await generateStackKeys();
+    const keys = generateStackKeys();
     const saved: SavedKeys = {
       version: 1,
       keys: {

@@ -44,7 +44,7 @@ export function testPoolConfig(overrides: Partial<UserPoolConfig> = {}): UserPoo
   };
 }
 
-let sharedKeys: Promise<SigningKeys> | undefined;
+let sharedKeys: SigningKeys | undefined;
 
 export type TestDeps = CognitoIdpDeps & { clock: ManualClock; sessions: SessionRegistry };
 
@@ -58,7 +58,7 @@ export async function createTestDeps(pools: UserPoolConfig[] = [testPoolConfig()
   const store = new UserPoolStore(clock);
   for (const pool of pools) store.loadPool(pool, TEST_REGION);
   const sessions = new SessionRegistry(clock);
-  return { clock, keys: await sharedKeys, store, sessions, callers: new CallerAuthenticator(TEST_ADMIN, sessions, clock) };
+  return { clock, keys: sharedKeys, store, sessions, callers: new CallerAuthenticator(TEST_ADMIN, sessions, clock) };
 }
 
 const noop = (): void => {};

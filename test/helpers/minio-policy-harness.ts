@@ -174,12 +174,12 @@ class Harness implements PolicyHarness {
   static async start(options: HarnessOptions): Promise<Harness> {
     if (options.buckets.length === 0) throw new Error('the harness needs at least one bucket');
     const binary = await ensureMinio();
-    const keys = await SigningKeys.generate();
+    const keys = SigningKeys.generate();
     // MinIO reads the provider at start-up: it must answer before MinIO starts.
     const oidc = Fastify();
     let base = '';
     oidc.get('/.well-known/openid-configuration', async () => ({ issuer: base, jwks_uri: `${base}/jwks.json` }));
-    oidc.get('/jwks.json', async () => keys.jwks);
+    oidc.get('/jwks.json', async () => keys.jwks());
     await oidc.listen({ host: '127.0.0.1', port: 0 });
     const address = oidc.server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

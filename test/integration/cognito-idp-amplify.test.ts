@@ -39,7 +39,7 @@ let calls: Array<{ operation: string; ms: number }> = [];
 beforeAll(async () => {
   const sessions = new SessionRegistry(systemClock);
   deps = {
-    clock: systemClock, keys: await SigningKeys.generate(), store: new UserPoolStore(systemClock),
+    clock: systemClock, keys: SigningKeys.generate(), store: new UserPoolStore(systemClock),
     callers: new CallerAuthenticator(admin, sessions, systemClock),
   };
   deps.store.loadPool({

@@ -81,7 +81,7 @@ async function startOidc(signing: SigningKeys, minimal = false): Promise<{ app: 
         scopes_supported: ['openid'],
         claims_supported: ['sub', 'aud', 'exp', 'iat', 'iss', 'policy'],
       }));
-  app.get('/jwks.json', async () => signing.jwks);
+  app.get('/jwks.json', async () => signing.jwks());
   await app.listen({ host: '127.0.0.1', port: 0 });
   const address = app.server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -90,7 +90,7 @@ async function startOidc(signing: SigningKeys, minimal = false): Promise<{ app: 
 
 beforeAll(async () => {
   const binary = await ensureMinio({ onProgress: (l) => console.log(`[minio build] ${l}`) });
-  keys = await SigningKeys.generate();
+  keys = SigningKeys.generate();
   ({ app: oidc, issuer } = await startOidc(keys));
   const t = performance.now();
   minio = await new MinioServer(binary)
@@ -163,7 +163,7 @@ describe('AssumeRoleWithWebIdentity', () => {
   });
 
   it.each<[string, () => Promise<string>, RegExp]>([
-    ['signed by a key MinIO does not know', async () => mint({}, await SigningKeys.generate()), /No public key found for kid/],
+    ['signed by a key MinIO does not know', async () => mint({}, SigningKeys.generate()), /No public key found for kid/],
     ['with a tampered signature', async () => {
       const [h, p, s] = (await mint()).split('.');
       return `${h}.${p}.${(s ?? '').slice(0, -6)}AAAAAA`;
@@ -212,7 +212,7 @@ describe('AssumeRoleWithWebIdentity', () => {
 
 describe('the OpenID discovery document', () => {
   it('needs no more than issuer and jwks_uri for MinIO', async () => {
-    const signing = await SigningKeys.generate();
+    const signing = SigningKeys.generate();
     const provider = await startOidc(signing, true);
     try {
       await using server = await new MinioServer(await ensureMinio())
