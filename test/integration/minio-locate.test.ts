@@ -34,7 +34,7 @@ async function executable(path: string, body: string): Promise<string> {
 
 /**
  * A stand-in for `go`: answers `go env GOVERSION`, and `go install` writes a tiny `minio` into
- * $GOBIN after `FAKE_GO_DELAY` seconds, logging each install to $FAKE_GO_LOG. FAKE_GO_FAIL=1
+ * $GOBIN after `FAKE_GO_DELAY` seconds, logging each install (pid and arguments) to $FAKE_GO_LOG. FAKE_GO_FAIL=1
  * makes the install print 30 lines and fail.
  */
 async function fakeGo(dir: string): Promise<string> {
@@ -43,7 +43,7 @@ PATH=/usr/bin:/bin
 case "$1" in
   env) echo go1.26.0 ;;
   install)
-    echo "$$" >> "$FAKE_GO_LOG"
+    echo "$$ $*" >> "$FAKE_GO_LOG"
     if [ "$FAKE_GO_FAIL" = 1 ]; then
       for i in $(seq 1 30); do echo "go: compile step $i" >&2; done
       echo "go: fatal: something broke" >&2
@@ -69,8 +69,9 @@ describe('locateMinio', () => {
     const binDir = join(root, 'bin');
     const onPath = await executable(join(binDir, 'minio'), 'echo path');
     const cached = cachedMinioPath({ env: { XDG_CACHE_HOME: cache } });
-    expect(cached).toBe(join(cache, 'amplify-storage-emulator/minio', MINIO_VERSION, 'minio'));
-    expect(minioCacheDir({ env: { HOME: root } })).toBe(join(root, '.cache/amplify-storage-emulator/minio', MINIO_VERSION));
+    // The build flags are in the folder's name: a binary built without them is not this build.
+    expect(cached).toBe(join(cache, 'amplify-storage-emulator/minio', `${MINIO_VERSION}-stripped`, 'minio'));
+    expect(minioCacheDir({ env: { HOME: root } })).toBe(join(root, '.cache/amplify-storage-emulator/minio', `${MINIO_VERSION}-stripped`));
 
     const none = { PATH: join(root, 'empty'), XDG_CACHE_HOME: cache, HOME: root };
     expect(await locateMinio({ env: none })).toBeUndefined();
@@ -104,7 +105,9 @@ describe('ensureMinio', () => {
     const progress: string[] = [];
     const found = await ensureMinio({ env, go, onProgress: (l) => progress.push(l) });
     expect(found).toEqual({ path: cachedMinioPath({ env }), source: 'cache' });
-    expect(progress[0]).toMatch(/go install github\.com\/minio\/minio@v0\.0\.0-20260212201848-7aac2a2c5b7c/);
+    expect(progress[0]).toMatch(/go install -trimpath '-ldflags=-s -w' github\.com\/minio\/minio@v0\.0\.0-20260212201848-7aac2a2c5b7c/);
+    // Stripped (no symbol table, no DWARF): MinIO hashes its own binary at start, and a smaller one starts sooner.
+    expect(await readFile(log, 'utf8')).toMatch(/^\d+ install -v -trimpath -ldflags=-s -w github\.com\/minio\/minio@v0\.0\.0-20260212201848-7aac2a2c5b7c\n$/);
     expect(progress).toContain('github.com/minio/minio/cmd');
     expect(progress.at(-1)).toMatch(/^built MinIO/);
     // Nothing left behind but the binary.
