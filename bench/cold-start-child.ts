@@ -3,16 +3,30 @@
  * app with guest access, and get a guest's first credentials (GetId + GetCredentialsForIdentity
  * through the transport) — no sign-in. Prints one JSON line of milestones, in ms since this
  * process's time origin (its start), then closes the stack and exits.
+ *
+ * The two calls are sent with fetch, as the SDK sends them, without loading an SDK client: moto's
+ * figure beside this one (peer-moto.ts) is taken with its SDK clients loaded already, in the bench
+ * process, so neither side counts a client library's loading.
  */
 import { performance } from 'node:perf_hooks';
-import { GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
+import type { GetCredentialsForIdentityResponse, GetIdResponse } from '@aws-sdk/client-cognito-identity';
 import type { AppConfig } from '../emulator/config.js';
 import { Stack } from '../emulator/stack.js';
-import { installNodeTransport } from '../emulator/transport/node.js';
-import { identityClient, quietSdk } from './lib/clients.js';
+
+/** One unsigned AWS JSON 1.1 call to Cognito identity pools, to the AWS host name (the transport routes it). */
+async function cognitoIdentity<T>(operation: string, input: object): Promise<T> {
+  const response = await fetch('https://cognito-identity.us-east-1.amazonaws.com/', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityService.${operation}` },
+    body: JSON.stringify(input),
+  });
+  const body: unknown = await response.json();
+  if (!response.ok) throw new Error(`${operation}: HTTP ${response.status} ${JSON.stringify(body)}`);
+  return body as T;
+}
 
 export interface ColdStartMilestones {
-  /** Every module is loaded (ESM imports evaluate before this body runs). */
+  /** Every statically imported module is loaded (ESM imports evaluate before this body runs). */
   importedMs: number;
   stackReadyMs: number;
   /** Stack.start() alone. */
@@ -23,7 +37,6 @@ export interface ColdStartMilestones {
 }
 
 const importedMs = performance.now();
-quietSdk();
 
 const app: AppConfig = {
   id: 'cold',
@@ -48,11 +61,12 @@ const stackReadyMs = performance.now();
 try {
   await stack.load(app);
   const appLoadedMs = performance.now();
+  // Imported here, on the clock: by now the stack has loaded undici (most of its cost) while MinIO booted.
+  const { installNodeTransport } = await import('../emulator/transport/node.js');
   const transport = installNodeTransport(stack.transportTargets);
   try {
-    const client = identityClient('transport');
-    const { IdentityId } = await client.send(new GetIdCommand({ IdentityPoolId: app.identityPool.id }));
-    const { Credentials } = await client.send(new GetCredentialsForIdentityCommand({ IdentityId }));
+    const { IdentityId } = await cognitoIdentity<GetIdResponse>('GetId', { IdentityPoolId: app.identityPool.id });
+    const { Credentials } = await cognitoIdentity<GetCredentialsForIdentityResponse>('GetCredentialsForIdentity', { IdentityId });
     if (!Credentials?.AccessKeyId) throw new Error('no credentials vended');
     const credentialsMs = performance.now();
     const milestones: ColdStartMilestones = {
@@ -64,7 +78,6 @@ try {
       credentialsMs,
     };
     process.stdout.write(`${JSON.stringify(milestones)}\n`);
-    client.destroy();
   } finally {
     await transport.restore();
   }
