@@ -1,12 +1,11 @@
 import { readUserTextFile, UserFileError } from './user-file.js';
 import type { AppConfig } from './config.js';
+import { isRecord, jsonSyntaxProblem } from './values.js';
 
 /** A stack config file that cannot be used: says which file, which field, and what was expected. */
 export class StackConfigError extends Error {
   override name = 'StackConfigError';
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Reads a declarative stack config (an {@link AppConfig} as JSON: pools with their IDs, groups,
@@ -25,11 +24,11 @@ export async function loadStackConfigFile(file: string): Promise<AppConfig> {
     value = JSON.parse(text);
   } catch (e) {
     // V8's message quotes the start of the text: keep only what locates the mistake.
-    throw new StackConfigError(`${file} is not valid JSON: ${jsonProblem(e as Error, text)}; fix the JSON (a truncated file ends too early)`);
+    throw new StackConfigError(`${file} is not valid JSON: ${jsonProblem(e, text)}; fix the JSON (a truncated file ends too early)`);
   }
   const problems: string[] = [];
   const need = (obj: unknown, path: string, check: (v: unknown) => boolean, what: string) => {
-    const v = path.split('.').reduce<unknown>((o, k) => (isObject(o) ? o[k] : undefined), obj);
+    const v = path.split('.').reduce<unknown>((o, k) => (isRecord(o) ? o[k] : undefined), obj);
     if (!check(v)) problems.push(`\`${path}\` must be ${what}`);
   };
   const str = (v: unknown) => typeof v === 'string' && v !== '';
@@ -47,27 +46,19 @@ export async function loadStackConfigFile(file: string): Promise<AppConfig> {
     need(value, `roles.${role}.arn`, (v) => /^arn:aws:iam::\d{12}:role\//.test(String(v)), 'an IAM role ARN');
     need(value, `roles.${role}.policies`, Array.isArray, 'a list of IAM policy documents (may be empty)');
   }
-  need(value, 'roles.groups', isObject, 'an object of group name → { arn, policies }');
+  need(value, 'roles.groups', isRecord, 'an object of group name → { arn, policies }');
   need(value, 'buckets', (v) => Array.isArray(v) && v.length > 0, 'a non-empty list of { name, bucketName, region, paths? }');
   if (problems.length > 0) throw new StackConfigError(`${file} is not a usable stack config:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return value as AppConfig;
 }
 
 /** What is wrong with `text` as JSON, with its line and column, and none of its content. */
-export function jsonProblem(error: Error, text: string): string {
-  if (/Unexpected end of JSON input|Unterminated string|end of data/i.test(error.message)) return 'the file ends too early';
-  const at = / at position (\d+)/.exec(error.message);
-  const offset = at ? Number(at[1]) : undefined;
-  const where = offset === undefined ? '' : (() => {
-    const before = text.slice(0, offset);
-    const line = before.split('\n').length;
-    return ` at line ${line}, column ${offset - before.lastIndexOf('\n')}`;
-  })();
-  const what = /^(Unexpected (token|non-whitespace character|number|string)|Expected [^,"]+|Bad (control|escaped) character[^,"]*)/.exec(error.message)?.[1] ?? 'unexpected content';
-  return `${what.replace(/^Unexpected token$/, 'unexpected character').toLowerCase()}${where}`;
+export function jsonProblem(error: unknown, text: string): string {
+  const problem = jsonSyntaxProblem(error, text);
+  return problem.endsEarly ? problem.detail : `${problem.detail} at line ${problem.line}, column ${problem.column}`;
 }
 
 /** True when a JSON document looks like a stack config rather than a scenario. */
 export function looksLikeStackConfig(value: unknown): boolean {
-  return isObject(value) && 'userPool' in value && 'identityPool' in value;
+  return isRecord(value) && 'userPool' in value && 'identityPool' in value;
 }

@@ -263,7 +263,7 @@ async function readOutputsFile(file: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new StackConfigError(`${file} is not valid JSON: ${jsonProblem(e as Error, text)}; give the amplify_outputs.json that \`ampx\` writes`);
+    throw new StackConfigError(`${file} is not valid JSON: ${jsonProblem(e, text)}; give the amplify_outputs.json that \`ampx\` writes`);
   }
 }
 

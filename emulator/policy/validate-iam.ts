@@ -7,6 +7,7 @@
 import { parseOperator, AWS_OPERATOR_BASES } from './aws-model.js';
 import { S3_ARN_PREFIX } from './constants.js';
 import { hasWildcard } from './glob.js';
+import { isRecord } from '../values.js';
 
 /** identity: attached to a role; resource: a bucket policy; session: passed to AssumeRole*. */
 export type PolicyKind = 'identity' | 'resource' | 'session';
@@ -43,8 +44,6 @@ const STATEMENT_KEYS = new Set(['Sid', 'Effect', 'Principal', 'NotPrincipal', 'A
 const PRINCIPAL_TYPES = new Set(['AWS', 'Service', 'Federated', 'CanonicalUser']);
 const ACTION = /^[A-Za-z0-9-]+:[A-Za-z0-9*?]+$/;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 export interface ValidateOptions {
   /** Names the document in messages. */
   source: string;
@@ -58,7 +57,7 @@ export function validateIamDocument(doc: unknown, options: ValidateOptions): Pol
   const { source, kind } = options;
   const issues: PolicyIssue[] = [];
   const top = (path: string, message: string) => issues.push({ source, path, segments: path === '(document)' ? [] : [path], message });
-  if (!isObject(doc)) {
+  if (!isRecord(doc)) {
     top('(document)', 'a policy document must be a JSON object with "Version" and "Statement"');
     return issues;
   }
@@ -78,12 +77,12 @@ export function validateIamDocument(doc: unknown, options: ValidateOptions): Pol
   if (list.length === 0) top('Statement', 'Statement is empty; add at least one statement');
   const sids = new Map<string, number>();
   list.forEach((st, index) => {
-    const sid = isObject(st) && typeof st.Sid === 'string' ? st.Sid : undefined;
+    const sid = isRecord(st) && typeof st.Sid === 'string' ? st.Sid : undefined;
     const at = (path: string, message: string) => issues.push({
       source, statementIndex: index, ...(sid !== undefined ? { sid } : {}), path: `Statement[${index}]${path ? `.${path}` : ''}`,
       segments: ['Statement', index, ...pathSegments(path)], message,
     });
-    if (!isObject(st)) {
+    if (!isRecord(st)) {
       at('', 'each statement must be a JSON object');
       return;
     }
@@ -200,7 +199,7 @@ function stringList(value: unknown, path: string, at: At): string[] | undefined 
 
 function validatePrincipal(value: unknown, path: string, at: At): void {
   if (value === '*') return;
-  if (!isObject(value) || Object.keys(value).length === 0) {
+  if (!isRecord(value) || Object.keys(value).length === 0) {
     at(path, `${path} must be "*" or an object such as {"AWS": "arn:aws:iam::<account>:role/<name>"}`);
     return;
   }
@@ -242,7 +241,7 @@ export function arnProblem(resource: string): string | undefined {
 }
 
 function validateCondition(value: unknown, at: At): void {
-  if (!isObject(value)) {
+  if (!isRecord(value)) {
     at('Condition', 'Condition must be an object: {"<operator>": {"<key>": <value or list>}}');
     return;
   }
@@ -252,7 +251,7 @@ function validateCondition(value: unknown, at: At): void {
       at(`Condition.${op}`, `"${op}" is not a condition operator${suggestOperator(op)}`);
       continue;
     }
-    if (!isObject(block) || Object.keys(block).length === 0) {
+    if (!isRecord(block) || Object.keys(block).length === 0) {
       at(`Condition.${op}`, `${op} must map condition keys to values, e.g. {"s3:prefix": ["public/*"]}`);
       continue;
     }

@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { isRecord } from '../../emulator/values.js';
 import type { BackendApp } from './read-app.js';
 import { BackendError } from './errors.js';
 import { resolvePackage } from './locate.js';
@@ -89,12 +90,8 @@ function decodeOutputs(metadata: Record<string, unknown>, values: Record<string,
   if (custom) {
     for (const [key, value] of Object.entries(custom)) {
       if (key === 'version') continue;
-      out[key] = isObject(out[key]) && isObject(value) ? { ...out[key], ...value } : value;
+      out[key] = isRecord(out[key]) && isRecord(value) ? { ...out[key], ...value } : value;
     }
   }
   return out;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -10,6 +10,7 @@ import { StackConfigError } from '../../emulator/config-file.js';
 import { generateRolePolicies } from '../../emulator/policy/index.js';
 import { readOutputs } from '../scenario/outputs.js';
 import { parseStoragePaths } from '../../emulator/policy/paths.js';
+import { isRecord } from '../../emulator/values.js';
 import { describePath } from '../scenario/schema-check.js';
 
 /** What the stack needs from `auth` that a scenario's `outputs:` does not read. */
@@ -25,8 +26,6 @@ export interface OutputsAuth {
 const USER_POOL_ID = /^([a-z]{2}(-gov)?-[a-z]+-\d)_[A-Za-z0-9]+$/;
 const IDENTITY_POOL_ID = /^([a-z]{2}(-gov)?-[a-z]+-\d):[0-9a-f-]{36}$/;
 const DEFAULT_ACCOUNT = '123456789012';
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Reads `auth`; pushes one message per problem (naming the key, never quoting long values). */
 export function readOutputsAuth(data: unknown, problems: string[]): OutputsAuth | undefined {

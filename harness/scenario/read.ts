@@ -4,10 +4,10 @@
  */
 import { resolve } from 'node:path';
 import { readUserTextFile, UserFileError } from '../../emulator/user-file.js';
+import { jsonSyntaxProblem } from '../../emulator/values.js';
 import { ScenarioError } from './errors.js';
 import type { IssueSink, ReferencedFile } from './issue-sink.js';
 import { SCENARIO_SCHEMA } from './schema-check.js';
-import { lowerFirst } from './values.js';
 import { YamlSource } from './yaml-source.js';
 import type { Segment } from './yaml-source.js';
 
@@ -97,57 +97,13 @@ export async function readReferencedJson(sink: IssueSink, dir: string, refPath: 
   try {
     data = JSON.parse(text);
   } catch (error) {
-    const { detail, offset } = jsonSyntaxError((error as Error).message, text);
-    const { source } = YamlSource.parse(text);
-    const pos = source.at(offset);
+    const { detail, line, column } = jsonSyntaxProblem(error, text);
     sink.report(
       refPath,
-      `${kind} file ${ref} is not valid JSON: ${detail} (line ${pos.line}, column ${pos.column}); fix the JSON syntax (JSON allows no comments and no trailing commas)`,
+      `${kind} file ${ref} is not valid JSON: ${detail} (line ${line}, column ${column}); fix the JSON syntax (JSON allows no comments and no trailing commas)`,
     );
     return undefined;
   }
   const { source, problems } = YamlSource.parse(text);
   return problems.length === 0 ? { abs, data, source } : { abs, data };
-}
-
-/** What JSON.parse said about `text` without V8's quote of the text, and the offset of the mistake. */
-function jsonSyntaxError(message: string, text: string): { detail: string; offset: number } {
-  if (/Unexpected end of JSON input/.test(message)) return { detail: 'the file ends too early', offset: text.length };
-  const position = / in JSON at position (\d+)/.exec(message);
-  if (position) return { detail: lowerFirst(message.slice(0, position.index)), offset: Number(position[1]) };
-  // V8 quotes the start of the text (`Unexpected token 'r', "root:x:0:0"... is not valid JSON`):
-  // keep neither the quote nor a letter or digit (JSON punctuation, like a `]` after a trailing
-  // comma, says what is wrong); the line and column locate the mistake.
-  const detail = lowerFirst(message.replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, '').replace(/ is not valid JSON$/, '').replace(/^Unexpected token '([^'\]\[{}:,"])'$/s, 'Unexpected character'));
-  return { detail, offset: jsonErrorOffset(text) };
-}
-
-/**
- * Offset of the first character that keeps `text` from being JSON, asked of JSON.parse itself
- * (V8 does not always name the position): the shortest prefix that fails for a reason other than
- * ending too early ends at the mistake. A prefix only fails earlier than a longer one would, so
- * a binary search finds it.
- */
-export function jsonErrorOffset(text: string): number {
-  const failsBeforeEnd = (length: number): boolean => {
-    try {
-      JSON.parse(text.slice(0, length));
-      return false;
-    } catch (error) {
-      const message = (error as Error).message;
-      if (/Unexpected end of JSON input/.test(message)) return false;
-      const at = / in JSON at position (\d+)/.exec(message);
-      // "Unterminated string", "No number after minus sign"... at the very end: only cut short.
-      return !(at && Number(at[1]) >= length);
-    }
-  };
-  let low = 1;
-  let high = text.length;
-  if (!failsBeforeEnd(high)) return text.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (failsBeforeEnd(mid)) high = mid;
-    else low = mid + 1;
-  }
-  return low - 1;
 }

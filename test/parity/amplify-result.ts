@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isRecord } from '../../emulator/values.js';
 
 type Json = unknown;
 type Template = { Resources?: Record<string, { Type: string; Properties?: Record<string, Json>; Metadata?: Record<string, Json> }>; Outputs?: Record<string, { Value: Json }>; Parameters?: Record<string, Json> };
@@ -28,8 +29,6 @@ export interface AmplifyBucket {
 export interface AmplifyResult {
   buckets: AmplifyBucket[];
 }
-
-const isObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function readAmplifyAssembly(assemblyDir: string): AmplifyResult {
   type Artifact = { type: string; properties?: { templateFile?: string; file?: string } };
@@ -57,14 +56,14 @@ export function readAmplifyAssembly(assemblyDir: string): AmplifyResult {
   // Roles: logical ID (qualified by its stack) → guest / authenticated / group:<name>.
   const roleKinds = new Map<string, string>();
   const roleOf = (stack: string | undefined, value: Json): string | undefined => {
-    const getAtt = isObject(value) ? value['Fn::GetAtt'] : undefined;
+    const getAtt = isRecord(value) ? value['Fn::GetAtt'] : undefined;
     return Array.isArray(getAtt) && getAtt[1] === 'Arn' ? `${stack ?? ''}/${String(getAtt[0])}` : undefined;
   };
   for (const [stack, t] of templates) {
     for (const r of Object.values(t.Resources ?? {})) {
       if (r.Type === 'AWS::Cognito::IdentityPoolRoleAttachment') {
         const roles = r.Properties?.['Roles'];
-        if (!isObject(roles)) continue;
+        if (!isRecord(roles)) continue;
         const auth = roleOf(stack, roles['authenticated']);
         const unauth = roleOf(stack, roles['unauthenticated']);
         if (auth) roleKinds.set(auth, 'authenticated');
@@ -79,7 +78,7 @@ export function readAmplifyAssembly(assemblyDir: string): AmplifyResult {
 
   /** A nested stack's output, by the root's `Fn::GetAtt: [stack, 'Outputs.<name>']`. */
   const nestedOutput = (value: Json): { stack: string; value: Json } | undefined => {
-    const getAtt = isObject(value) ? value['Fn::GetAtt'] : undefined;
+    const getAtt = isRecord(value) ? value['Fn::GetAtt'] : undefined;
     if (!Array.isArray(getAtt) || typeof getAtt[1] !== 'string' || !getAtt[1].startsWith('Outputs.')) return undefined;
     const stack = String(getAtt[0]);
     const out = nested.get(stack)?.Outputs?.[getAtt[1].slice('Outputs.'.length)];
@@ -87,13 +86,13 @@ export function readAmplifyAssembly(assemblyDir: string): AmplifyResult {
   };
   /** The role a policy's `Roles` entry names: a local role, or one passed in as a stack parameter. */
   const policyRole = (stack: string | undefined, ref: Json): string | undefined => {
-    const name = isObject(ref) ? ref['Ref'] : undefined;
+    const name = isRecord(ref) ? ref['Ref'] : undefined;
     if (typeof name !== 'string') return undefined;
     const local = `${stack ?? ''}/${name}`;
     if (roleKinds.has(local)) return roleKinds.get(local);
     const passed = stack ? (root.Resources?.[stack]?.Properties?.['Parameters'] as Record<string, Json> | undefined)?.[name] : undefined;
     const output = nestedOutput(passed);
-    const target = output && isObject(output.value) ? output.value['Ref'] : undefined;
+    const target = output && isRecord(output.value) ? output.value['Ref'] : undefined;
     return typeof target === 'string' ? roleKinds.get(`${output!.stack}/${target}`) : undefined;
   };
 
@@ -109,7 +108,7 @@ export function readAmplifyAssembly(assemblyDir: string): AmplifyResult {
   const buckets: AmplifyBucket[] = entries.map((e) => {
     const token = /^@@token(\d+)@@$/.exec(e.bucketName);
     const output = token ? nestedOutput(JSON.parse(tokens[Number(token[1])]!) as Json) : undefined;
-    const ref = output && isObject(output.value) ? output.value['Ref'] : undefined;
+    const ref = output && isRecord(output.value) ? output.value['Ref'] : undefined;
     if (typeof ref === 'string') bucketNames.set(`${output!.stack}/${ref}`, e.name);
     return { name: e.name, paths: e.paths ?? {}, policies: [] };
   });
@@ -119,7 +118,7 @@ export function readAmplifyAssembly(assemblyDir: string): AmplifyResult {
       if (r.Type !== 'AWS::IAM::Policy') continue;
       let bucket: string | undefined;
       const resolveArn = (value: Json): string => resolveJoin(value, (token) => {
-        const getAtt = isObject(token) ? token['Fn::GetAtt'] : undefined;
+        const getAtt = isRecord(token) ? token['Fn::GetAtt'] : undefined;
         const name = Array.isArray(getAtt) && getAtt[1] === 'Arn' ? bucketNames.get(`${stack ?? ''}/${String(getAtt[0])}`) : undefined;
         if (!name) throw new Error(`unresolved token in a policy resource: ${JSON.stringify(token)}`);
         bucket ??= name;
@@ -146,7 +145,7 @@ export function readAmplifyAssembly(assemblyDir: string): AmplifyResult {
 /** A string value with `Fn::Join` resolved; `token` renders whatever else it meets. */
 function resolveJoin(value: Json, token: (t: Json) => string): string {
   if (typeof value === 'string') return value;
-  const join = isObject(value) ? value['Fn::Join'] : undefined;
+  const join = isRecord(value) ? value['Fn::Join'] : undefined;
   if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
     return join[1].map((part: Json) => resolveJoin(part, token)).join(join[0]);
   }
