@@ -1,7 +1,8 @@
 /**
  * The scenario format has one definition, scenario-v1.schema.json: the types of a file as written
- * (file-types.ts) have exactly its keys, and the loader is shown every key by the fixture that
- * loads into an exact Scenario (load.test.ts, "a file using every feature").
+ * (file-types.ts) have exactly its keys, each with the same kinds of value (string, number,
+ * boolean, object, array and of what, enum values), and the loader is shown every key by the
+ * fixture that loads into an exact Scenario (load.test.ts, "a file using every feature").
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -16,29 +17,90 @@ import schema from './scenario-v1.schema.json' with { type: 'json' };
 type Json = Record<string, unknown>;
 const definitions = schema.definitions as unknown as Record<string, Json>;
 
-/** Every key of `T`, as a value the compiler checks: a key missing or extra is a type error. */
-const keys = <T>(all: Record<keyof T, true>): string[] => Object.keys(all).sort();
+/**
+ * What a value of a key may be, one word per alternative, as the schema says it and as the types
+ * say it: string, number, boolean, null, object, array (or `array of <kind>` where the items are
+ * described), and a literal (an enum value or const) as its JSON, e.g. `"allow"` or `1`.
+ */
+type Kind<V> = V extends null
+  ? 'null'
+  : V extends readonly (infer E)[]
+    ? unknown extends E ? 'array' : `array of ${ItemKind<E>}`
+    : V extends string
+      ? string extends V ? 'string' : `"${V}"`
+      : V extends number
+        ? number extends V ? 'number' : `${V}`
+        : V extends boolean
+          ? 'boolean'
+          : V extends object ? 'object' : never;
+type ItemKind<E> = E extends readonly unknown[] ? 'array' : Kind<E>;
 
-/** Each object of the format: its keys in file-types.ts, and its schema object. */
-const objects: Array<[string, string[], Json]> = [
-  ['top level', keys<ScenarioFile>({
-    $schema: true, version: true, name: true, description: true, region: true, auth: true, client: true, origin: true, buckets: true,
-    outputs: true, backend: true, template: true, policies: true, objects: true, derive: true, cases: true,
+type Kinds<T> = { [K in keyof T]-?: readonly Kind<Exclude<T[K], undefined>>[] };
+type Missing<T, S extends Kinds<T>> = { [K in keyof T]-?: Exclude<Kind<Exclude<T[K], undefined>>, S[K][number]> }[keyof T];
+
+/**
+ * Every key of `T` with every kind of its value, as a value the compiler checks (npm run
+ * typecheck): a key missing or extra, or a kind missing or extra, is a type error.
+ */
+const kinds = <T>() =>
+  <const S extends Kinds<T>>(
+    all: S & Record<Exclude<keyof S, keyof T>, never> & ([Missing<T, S>] extends [never] ? unknown : { missingKinds: Missing<T, S> }),
+  ): Record<string, string[]> =>
+    Object.fromEntries(Object.entries(all as Record<string, readonly string[]>).map(([key, list]) => [key, [...list].sort()]));
+
+/** Each object of the format: its keys and their kinds in file-types.ts, and its schema object. */
+const objects: Array<[string, Record<string, string[]>, Json]> = [
+  ['top level', kinds<ScenarioFile>()({
+    $schema: ['string'], version: ['1'], name: ['string'], description: ['string'], region: ['string'], auth: ['object'],
+    client: ['"node"', '"browser"', 'array of "node"', 'array of "browser"'], origin: ['string'], buckets: ['array of object'],
+    outputs: ['string'], backend: ['string'], template: ['string'], policies: ['object'], objects: ['array of object'], derive: ['boolean'],
+    cases: ['array of object'],
   }), schema as unknown as Json],
-  ['auth', keys<AuthFile>({ guestAccess: true, groups: true, users: true, accountId: true, roles: true, allowClassicFlow: true }), definitions['auth']!],
-  ['auth.roles', keys<RolesFile>({ guest: true, authenticated: true, groups: true }), (definitions['auth']!['properties'] as Record<string, Json>)['roles']!],
-  ['a group', keys<GroupFile>({ name: true, precedence: true }), objectBranch(definitions['group']!)],
-  ['a user', keys<UserFile>({ password: true, email: true, groups: true }), definitions['user']!],
-  ['a bucket', keys<BucketFile>({
-    name: true, bucketName: true, region: true, default: true, paths: true, bucketPolicy: true, crossAccount: true, cors: true,
+  ['auth', kinds<AuthFile>()({
+    guestAccess: ['boolean'], groups: ['array of string', 'array of object'], users: ['object'], accountId: ['string'], roles: ['object'],
+    allowClassicFlow: ['boolean'],
+  }), definitions['auth']!],
+  ['auth.roles', kinds<RolesFile>()({ guest: ['string'], authenticated: ['string'], groups: ['object'] }), (definitions['auth']!['properties'] as Record<string, Json>)['roles']!],
+  ['a group', kinds<GroupFile>()({ name: ['string'], precedence: ['number'] }), objectBranch(definitions['group']!)],
+  ['a user', kinds<UserFile>()({ password: ['string'], email: ['string'], groups: ['array of string'] }), definitions['user']!],
+  ['a bucket', kinds<BucketFile>()({
+    name: ['string'], bucketName: ['string'], region: ['string'], default: ['boolean'], paths: ['object'], bucketPolicy: ['string', 'object'],
+    crossAccount: ['boolean'], cors: ['"none"', 'object', 'array'],
   }), definitions['bucket']!],
-  ['policies', keys<PoliciesFile>({ guest: true, authenticated: true, groups: true }), definitions['policies']!],
-  ['an object', keys<ObjectFile>({ path: true, body: true, bucket: true }), definitions['object']!],
-  ['a case', keys<CaseFile>({
-    name: true, as: true, op: true, path: true, from: true, bucket: true, body: true, size: true, options: true, expect: true, inBrowser: true,
+  ['policies', kinds<PoliciesFile>()({
+    guest: ['array of string', 'array of object'], authenticated: ['array of string', 'array of object'], groups: ['object'],
+  }), definitions['policies']!],
+  ['an object', kinds<ObjectFile>()({ path: ['string'], body: ['string'], bucket: ['string'] }), definitions['object']!],
+  ['a case', kinds<CaseFile>()({
+    name: ['string'], as: ['string'],
+    op: ['"upload"', '"download"', '"list"', '"remove"', '"getProperties"', '"getUrl"', '"copy"'],
+    path: ['string'], from: ['string'], bucket: ['string'], body: ['string'], size: ['number', 'string'], options: ['object'],
+    expect: ['"allow"', '"deny"', '"not-found"', 'object'], inBrowser: ['"allow"', '"deny"', '"not-found"', 'object'],
   }), definitions['case']!],
-  ['an expectation', keys<ExpectationObjectFile>({ outcome: true, error: true, body: true, keys: true, contains: true }), objectBranch(definitions['expectation']!)],
+  ['an expectation', kinds<ExpectationObjectFile>()({
+    outcome: ['"allow"', '"deny"', '"not-found"', '"error"'], error: ['string'], body: ['string'], keys: ['array of string'],
+    contains: ['array of string'],
+  }), objectBranch(definitions['expectation']!)],
 ];
+
+/** The kinds a schema node allows (see {@link Kind}), following `$ref` and `oneOf`. */
+function schemaKinds(node: Json): string[] {
+  const ref = node['$ref'];
+  if (typeof ref === 'string') return schemaKinds(definitions[ref.replace('#/definitions/', '')]!);
+  if (Array.isArray(node['oneOf'])) return (node['oneOf'] as Json[]).flatMap(schemaKinds);
+  if ('const' in node) return [JSON.stringify(node['const'])];
+  if (Array.isArray(node['enum'])) return (node['enum'] as unknown[]).map((value) => JSON.stringify(value));
+  const types = ([] as unknown[]).concat(node['type'] ?? []) as string[];
+  return types.flatMap((type) => {
+    if (type === 'integer') return ['number'];
+    if (type !== 'array' || node['items'] === undefined) return [type];
+    const items = schemaKinds(node['items'] as Json);
+    return items.length === 0 ? ['array'] : items.map((item) => (item.startsWith('array') ? 'array' : `array of ${item}`));
+  });
+}
+
+const schemaKindsByKey = (object: Json): Record<string, string[]> =>
+  Object.fromEntries(Object.entries((object['properties'] as Record<string, Json> | undefined) ?? {}).map(([key, value]) => [key, [...new Set(schemaKinds(value))].sort()]));
 
 function objectBranch(schemaWithAlternatives: Json): Json {
   return (schemaWithAlternatives['oneOf'] as Json[]).find((branch) => branch['type'] === 'object')!;
@@ -48,7 +110,13 @@ const schemaKeys = (object: Json): string[] => Object.keys((object['properties']
 
 describe('scenario-v1.schema.json is the one definition of the format', () => {
   test.each(objects)('%s: the types have exactly the schema’s keys', (_where, typed, object) => {
-    expect(typed).toStrictEqual(schemaKeys(object));
+    expect(Object.keys(typed).sort()).toStrictEqual(schemaKeys(object));
+  });
+
+  test.each(objects)('%s: each key’s value has the same kinds (types, enum values) in the types as in the schema', (_where, typed, object) => {
+    const expected = schemaKindsByKey(object);
+    for (const [key, list] of Object.entries(expected)) expect(list.length, `${key}: the schema says what it may be`).toBeGreaterThan(0);
+    expect(typed).toStrictEqual(expected);
   });
 
   test('every object of the schema that closes its keys is listed above', () => {
