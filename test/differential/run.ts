@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { MinioStsError } from '../../emulator/minio/sts.js';
 import { PolicyValidationError } from '../../emulator/policy/validate-iam.js';
-import type { PolicyHarness } from '../helpers/minio-policy-harness.js';
+import { settle, type PolicyHarness } from '../helpers/minio-policy-harness.js';
 import { BUCKETS, EXISTING_KEYS, MAIN, generateCase, type DiffCase, type DiffRequest } from './cases.js';
 import { explain, type ExceptionEntry } from './exceptions.js';
 import { awsAction, forOracle, oracleDecision, requestContext, type Decision } from './oracle.js';
@@ -61,18 +61,12 @@ export async function prepareBuckets(h: PolicyHarness): Promise<Map<string, stri
 }
 
 async function classify(call: Promise<unknown>): Promise<OurDecision> {
-  try {
-    const result = await call;
-    const body = (result as { Body?: { transformToString?: () => Promise<string> } } | undefined)?.Body;
-    if (body?.transformToString) await body.transformToString();
-    return 'allowed';
-  } catch (err) {
-    const e = err as Error & { $metadata?: { httpStatusCode?: number } };
-    const status = e.$metadata?.httpStatusCode;
-    if (status === 403) return 'denied';
-    if (status === 404 || e.name === 'NoSuchKey' || e.name === 'NoSuchVersion' || e.name === 'NotFound') return 'allowed';
-    return `error: ${status ?? '?'} ${e.name}`;
-  }
+  const settled = await settle(call);
+  if (settled.ok) return 'allowed';
+  const { name, status } = settled;
+  if (status === 403) return 'denied';
+  if (status === 404 || name === 'NoSuchKey' || name === 'NoSuchVersion' || name === 'NotFound') return 'allowed';
+  return `error: ${status ?? '?'} ${name}`;
 }
 
 function send(s3: S3Client, req: DiffRequest, versionId: string | undefined): Promise<OurDecision> {

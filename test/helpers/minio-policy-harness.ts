@@ -129,28 +129,32 @@ export function startMinioPolicyHarness(options: HarnessOptions): Promise<Policy
   return Harness.start(options);
 }
 
-/** 'allowed' when the S3 call succeeds, else the error's name (`AccessDenied`, `InvalidAccessKeyId`, ...). */
-export async function outcome(call: Promise<unknown>): Promise<string> {
+/** How an S3 call ended: it succeeded, or the error's name and HTTP status. */
+export type Settled = { ok: true } | { ok: false; name: string; status: number | undefined };
+
+/** Awaits an S3 call; a GetObject body is drained so the connection is released. */
+export async function settle(call: Promise<unknown>): Promise<Settled> {
   try {
     const result = await call;
-    // Drain a GetObject body so the connection is released.
     const body = (result as { Body?: { transformToString?: () => Promise<string> } } | undefined)?.Body;
     if (body?.transformToString) await body.transformToString();
-    return 'allowed';
+    return { ok: true };
   } catch (err) {
-    return (err as Error).name;
+    const e = err as Error & { $metadata?: { httpStatusCode?: number } };
+    return { ok: false, name: e.name, status: e.$metadata?.httpStatusCode };
   }
+}
+
+/** 'allowed' when the S3 call succeeds, else the error's name (`AccessDenied`, `InvalidAccessKeyId`, ...). */
+export async function outcome(call: Promise<unknown>): Promise<string> {
+  const settled = await settle(call);
+  return settled.ok ? 'allowed' : settled.name;
 }
 
 /** Like {@link outcome} with the HTTP status: `403 AccessDenied`. */
 export async function outcomeWithStatus(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-    return 'allowed';
-  } catch (err) {
-    const e = err as Error & { $metadata?: { httpStatusCode?: number } };
-    return `${e.$metadata?.httpStatusCode ?? '?'} ${e.name}`;
-  }
+  const settled = await settle(call);
+  return settled.ok ? 'allowed' : `${settled.status ?? '?'} ${settled.name}`;
 }
 
 const now = () => Math.floor(Date.now() / 1000);
