@@ -4,37 +4,18 @@
  * folder's own config), read through vitest's JSON reporter. One vitest test per case, named after
  * the case, in file order; a failing case fails its test with the role and the deciding request.
  */
-import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, REPO_ROOT } from '../helpers/cli.js';
-import { minioLeftUnder, privateTmpDir } from '../helpers/processes.js';
+import { runChildVitest, type ChildVitestRun } from '../helpers/child-vitest.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/vitest/', import.meta.url));
-const VITEST = path.join(REPO_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
 
-/** The parts of vitest's JSON report (Jest-compatible) these tests read. */
-interface VitestJson {
-  numTotalTests: number;
-  numPassedTests: number;
-  numFailedTests: number;
-  numPendingTests: number;
-  success: boolean;
-  testResults: Array<{
-    name: string;
-    status: string;
-    message?: string;
-    assertionResults: Array<{ ancestorTitles: string[]; title: string; fullName: string; status: string; failureMessages: string[] }>;
-  }>;
-}
-
-let tmp: string;
+let run: ChildVitestRun | undefined;
 let code: number | null;
 let output = '';
-let report: VitestJson;
-let minioLeft: Array<{ pid: number; cmdline: string }>;
+let report: ChildVitestRun['report'];
+let minioLeft: ChildVitestRun['minioLeft'];
 
 const fileResult = (name: string) => {
   const found = report.testResults.find((r) => path.basename(r.name) === name);
@@ -43,29 +24,11 @@ const fileResult = (name: string) => {
 };
 
 beforeAll(async () => {
-  assertBuilt(); // the fixtures import the package, i.e. dist/
-  tmp = privateTmpDir('vitest');
-  const outputFile = path.join(tmp, 'vitest.json');
-  // A clean environment for the child vitest: none of this worker's VITEST_* settings.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VITEST') && k !== 'NODE_OPTIONS'));
-  const child = spawn(process.execPath, [VITEST, 'run', '--config', path.join(FIXTURES, 'vitest.config.ts'), '--reporter=json', `--outputFile=${outputFile}`], {
-    cwd: REPO_ROOT,
-    env: { ...env, TMPDIR: tmp, NO_COLOR: '1', CI: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
-  code = await new Promise<number | null>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', resolve);
-  });
-  report = JSON.parse(readFileSync(outputFile, 'utf8')) as VitestJson;
-  minioLeft = await minioLeftUnder(tmp);
+  run = await runChildVitest(FIXTURES, 'vitest'); // the fixtures import the package, i.e. dist/
+  ({ code, output, report, minioLeft } = run);
 });
 
-afterAll(() => {
-  if (tmp && minioLeft?.length === 0) rmSync(tmp, { recursive: true, force: true });
-});
+afterAll(() => run?.removeTmp());
 
 describe('defineScenarioTests in a user\'s vitest run', () => {
   it('creates one test per case: 5 cases in two files, 4 pass and 1 fails, and vitest exits 1', () => {
