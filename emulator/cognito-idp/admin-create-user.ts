@@ -1,11 +1,9 @@
-import { randomInt } from 'node:crypto';
 import type { AdminCreateUserCommandInput, AdminCreateUserCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
-import type { PasswordPolicyConfig } from '../config.js';
 import type { Operation, Wire } from '../aws/types.js';
 import { attributeEntries, userType } from './attributes.js';
 import { InvalidParameterException, UnsupportedUserStateException, missingMember } from './errors.js';
 import type { CognitoIdpDeps } from './index.js';
-import { assertPasswordConforms } from './password-policy.js';
+import { assertPasswordConforms, generatePassword } from './password-policy.js';
 
 /** How long an admin-set temporary password stays usable (Cognito's default, 7 days). */
 export const TEMPORARY_PASSWORD_VALIDITY_MS = 7 * 24 * 60 * 60 * 1000;
@@ -22,7 +20,7 @@ export const adminCreateUser = (
   if (!input.Username) throw missingMember('username');
   const pool = deps.store.requirePool(input.UserPoolId);
   const attributes = attributeEntries(input.UserAttributes);
-  const password = input.TemporaryPassword ?? generatePassword(pool.passwordPolicy);
+  const password = input.TemporaryPassword ?? generatePassword(pool.passwordPolicy.minimumLength);
   assertPasswordConforms(password, pool.passwordPolicy);
   const now = deps.clock.now();
   const temporaryPasswordExpiresAt = new Date(now.getTime() + TEMPORARY_PASSWORD_VALIDITY_MS);
@@ -46,13 +44,3 @@ export const adminCreateUser = (
   if (!input.TemporaryPassword) ctx.log.info({ userPoolId: pool.id, username: user.username, temporaryPassword: password }, 'generated temporary password');
   return { User: userType(user) };
 };
-
-/** A random password that satisfies `policy` (one of each class, then random characters). */
-function generatePassword(policy: PasswordPolicyConfig): string {
-  const classes = ['abcdefghijkmnopqrstuvwxyz', 'ABCDEFGHJKLMNPQRSTUVWXYZ', '23456789', '!@#$%^&*-_=+'];
-  const pick = (chars: string): string => chars[randomInt(chars.length)]!;
-  const all = classes.join('');
-  const chars = classes.map(pick);
-  while (chars.length < Math.max(policy.minimumLength, 12)) chars.push(pick(all));
-  return chars.join('');
-}

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import type { PasswordPolicyConfig } from '../config.js';
 import { InvalidPasswordException } from './errors.js';
 
@@ -32,4 +33,28 @@ export function passwordPolicyViolation(password: string, policy: PasswordPolicy
 export function assertPasswordConforms(password: string, policy: PasswordPolicyConfig): void {
   const violation = passwordPolicyViolation(password, policy);
   if (violation) throw new InvalidPasswordException(violation);
+}
+
+const UPPER = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+const LOWER = 'abcdefghijkmnopqrstuvwxyz';
+const DIGITS = '23456789';
+/** Symbols Cognito counts, minus quotes and backslash (they make logs and shells awkward). */
+const PASSWORD_SYMBOLS = '!#%+-=_^*.@';
+const ALL = UPPER + LOWER + DIGITS + PASSWORD_SYMBOLS;
+
+/**
+ * A random password of `length` characters (at least 12) with an uppercase and a lowercase letter,
+ * a digit and a symbol, so it satisfies any policy of that minimum length (Cognito's default
+ * included): the scenario's users' passwords and AdminCreateUser's temporary ones. `random(max)`
+ * is an integer below max (default: crypto's).
+ */
+export function generatePassword(length = 16, random: (max: number) => number = randomInt): string {
+  const pick = (alphabet: string) => alphabet[random(alphabet.length)]!;
+  const chars = [pick(UPPER), pick(LOWER), pick(DIGITS), pick(PASSWORD_SYMBOLS)];
+  while (chars.length < Math.max(12, length)) chars.push(pick(ALL));
+  for (let i = chars.length - 1; i > 0; i--) {
+    const j = random(i + 1);
+    [chars[i], chars[j]] = [chars[j]!, chars[i]!];
+  }
+  return chars.join('');
 }

@@ -1,26 +1,8 @@
-import { createHash, randomInt } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { generatePassword } from '../../emulator/cognito-idp/password-policy.js';
 
-const UPPER = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
-const LOWER = 'abcdefghijkmnopqrstuvwxyz';
-const DIGITS = '23456789';
-/** Symbols Cognito counts, minus quotes and backslash (they make logs and shells awkward). */
-const SYMBOLS = '!#%+-=_^*.@';
-const ALL = UPPER + LOWER + DIGITS + SYMBOLS;
-
-/**
- * A random 16-character password that satisfies Cognito's default policy
- * (at least 8 characters, an uppercase and a lowercase letter, a digit and a symbol).
- */
-export function generatePassword(length = 16, random: (max: number) => number = randomInt): string {
-  const pick = (alphabet: string) => alphabet[random(alphabet.length)]!;
-  const chars = [pick(UPPER), pick(LOWER), pick(DIGITS), pick(SYMBOLS)];
-  while (chars.length < Math.max(12, length)) chars.push(pick(ALL));
-  for (let i = chars.length - 1; i > 0; i--) {
-    const j = random(i + 1);
-    [chars[i], chars[j]] = [chars[j]!, chars[i]!];
-  }
-  return chars.join('');
-}
+// One generator, the emulator's (AdminCreateUser's temporary passwords are made by it too).
+export { generatePassword };
 
 /**
  * Passwords that are the same on every run for the same seed (and the same order of users):
