@@ -1,5 +1,13 @@
-import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { createRequire } from 'node:module';
+import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { AdminCredentials } from './credentials/admin.js';
+
+// The SDK client costs its module loading, so the package index (which exports this) loads it on
+// the first call. The package has no "exports" and no "type": Node's `import` of it loads this
+// same CommonJS build (dist-cjs) through the same cache: the client is the one the caller's own
+// `import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider'` pairs with.
+const require = createRequire(import.meta.url);
+type Sdk = typeof import('@aws-sdk/client-cognito-identity-provider');
 
 /** What a signing client needs to know about a stack (a `Stack`, or the JSON `ase up` writes). */
 export interface AdminEndpoint {
@@ -20,6 +28,7 @@ export interface AdminEndpoint {
  * ```
  */
 export function userPoolAdminClient(stack: AdminEndpoint, options: { region?: string } = {}): CognitoIdentityProviderClient {
+  const { CognitoIdentityProviderClient } = require('@aws-sdk/client-cognito-identity-provider') as Sdk;
   return new CognitoIdentityProviderClient({
     region: options.region ?? 'us-east-1',
     endpoint: stack.emulatorUrl,

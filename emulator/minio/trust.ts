@@ -1,26 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import type { SigningKeys } from '../keys.js';
-import { MINIO_OIDC_CLIENT_ID, MINIO_OIDC_PATH, MINIO_POLICY_CLAIM } from '../oidc/plugin.js';
+import { MINIO_OIDC_CLIENT_ID, MINIO_POLICY_CLAIM } from '../oidc/plugin.js';
 import type { MinioAdmin } from './admin.js';
 import { ExternalMinioError } from './external.js';
 import { DEFAULT_S3_DOMAINS, s3Domain } from './regions.js';
 import { sendSigned } from './sigv4.js';
+import { minioSettingsForEmulator } from './settings.js';
 import { assumeRoleWithWebIdentity, MinioStsError } from './sts.js';
 
-/**
- * The MinIO settings a MinIO the emulator did not start needs: trust in the emulator's OpenID
- * provider (whose base URL, as MinIO reaches it, is `baseUrl`), and the S3 virtual-host domains
- * the Amplify client addresses (`<bucket>.s3.<region>.amazonaws.com`).
- */
-export function minioSettingsForEmulator(baseUrl: string): Record<string, string> {
-  return {
-    MINIO_IDENTITY_OPENID_CONFIG_URL: `${baseUrl}${MINIO_OIDC_PATH}/.well-known/openid-configuration`,
-    MINIO_IDENTITY_OPENID_CLIENT_ID: MINIO_OIDC_CLIENT_ID,
-    MINIO_IDENTITY_OPENID_CLAIM_NAME: MINIO_POLICY_CLAIM,
-    MINIO_DOMAIN: DEFAULT_S3_DOMAINS.join(','),
-  };
-}
+export { minioSettingsForEmulator };
 
 /**
  * Proves MinIO routes `<bucket>.s3.<region>.amazonaws.com` to the bucket (MINIO_DOMAIN), as the
