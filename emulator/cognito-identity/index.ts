@@ -2,9 +2,9 @@ import type { JsonService } from '../aws/json-protocol.js';
 import type { Clock } from '../clock.js';
 import type { CredentialVendor } from '../credentials/vendor.js';
 import type { SigningKeys } from '../keys.js';
-import { GetCredentialsForIdentity } from './getCredentialsForIdentity.js';
-import { GetId } from './getId.js';
-import { GetOpenIdToken } from './getOpenIdToken.js';
+import { getCredentialsForIdentity } from './get-credentials-for-identity.js';
+import { getId } from './get-id.js';
+import { getOpenIdToken } from './get-open-id-token.js';
 import type { IdentityPoolStore } from './store.js';
 
 export interface CognitoIdentityDeps {
@@ -19,9 +19,9 @@ export interface CognitoIdentityDeps {
 
 /** Every supported operation, by its AWS name. */
 export const cognitoIdentityOperations = {
-  GetId,
-  GetCredentialsForIdentity,
-  GetOpenIdToken,
+  GetId: getId,
+  GetCredentialsForIdentity: getCredentialsForIdentity,
+  GetOpenIdToken: getOpenIdToken,
 } as const;
 
 export type CognitoIdentityOperationName = keyof typeof cognitoIdentityOperations;

@@ -6,8 +6,8 @@ import type { Clock } from '../clock.js';
 import type { IdentityPoolStore } from '../cognito-identity/store.js';
 import type { CredentialVendor } from '../credentials/vendor.js';
 import type { SigningKeys } from '../keys.js';
-import { AssumeRoleWithWebIdentity } from './assumeRoleWithWebIdentity.js';
-import { GetCallerIdentity } from './getCallerIdentity.js';
+import { assumeRoleWithWebIdentity } from './assume-role-with-web-identity.js';
+import { getCallerIdentity } from './get-caller-identity.js';
 
 export interface StsDeps {
   clock: Clock;
@@ -18,7 +18,10 @@ export interface StsDeps {
   identityKeys: SigningKeys;
 }
 
-export const stsOperations = { AssumeRoleWithWebIdentity, GetCallerIdentity } as const;
+export const stsOperations = {
+  AssumeRoleWithWebIdentity: assumeRoleWithWebIdentity,
+  GetCallerIdentity: getCallerIdentity,
+} as const;
 
 /** STS actions AWS requires a SigV4 signature for (AssumeRoleWithWebIdentity is public). */
 export const SIGNED_STS_ACTIONS: ReadonlySet<string> = new Set(['GetCallerIdentity']);

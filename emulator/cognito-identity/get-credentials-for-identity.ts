@@ -15,7 +15,7 @@ import { webIdentityAmr } from './logins.js';
  * S3 credentials carrying that role's policy. CustomRoleArn is honoured only when it is one of
  * the roles the token maps to (`cognito:roles`), as Cognito does.
  */
-export const GetCredentialsForIdentity = (
+export const getCredentialsForIdentity = (
   { store, keys, clock, vendor }: Pick<CognitoIdentityDeps, 'store' | 'keys' | 'clock' | 'vendor'>,
 ): Operation<GetCredentialsForIdentityCommandInput, Wire<GetCredentialsForIdentityCommandOutput>> =>
   async (input) => {

@@ -9,7 +9,7 @@ import { roleIdFor } from './role-id.js';
  * GetCallerIdentity: who signed the request. The signature has been verified (sts/index.ts)
  * against the stack's administrator key or a vended session's secret and token.
  */
-export const GetCallerIdentity = (): Operation<GetCallerIdentityCommandInput, Wire<GetCallerIdentityCommandOutput>> => async (_input, ctx) => {
+export const getCallerIdentity = (): Operation<GetCallerIdentityCommandInput, Wire<GetCallerIdentityCommandOutput>> => async (_input, ctx) => {
   const caller = ctx.caller;
   if (!caller) throw new InvalidClientTokenIdError();
   if (caller.kind === 'admin') {

@@ -15,7 +15,7 @@ import { COGNITO_IDENTITY_ISSUER } from './trust.js';
  * the provider, as Cognito issues it. Refused, as Cognito refuses it, unless the pool has
  * AllowClassicFlow (off by default, and off in every pool Amplify Gen2 creates).
  */
-export const GetOpenIdToken = ({ store, keys, identityKeys, clock }: Pick<CognitoIdentityDeps, 'store' | 'keys' | 'identityKeys' | 'clock'>):
+export const getOpenIdToken = ({ store, keys, identityKeys, clock }: Pick<CognitoIdentityDeps, 'store' | 'keys' | 'identityKeys' | 'clock'>):
 Operation<GetOpenIdTokenCommandInput, Wire<GetOpenIdTokenCommandOutput>> => async (input) => {
   const { pool, identity, login } = await resolveIdentity(input.IdentityId, input.Logins, { store, keys, clock });
   if (!pool.allowClassicFlow) throw new InvalidParameterError('Basic (classic) flow is not enabled, please use enhanced flow.');

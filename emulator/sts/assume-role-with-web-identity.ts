@@ -16,7 +16,7 @@ import { COGNITO_IDENTITY_ISSUER, trustAllows } from '../cognito-identity/trust.
  * (by default the one Amplify Gen2 writes: `aud` = the identity pool, `amr` unauthenticated for the
  * guest role, authenticated for every other role).
  */
-export const AssumeRoleWithWebIdentity = ({ identityKeys, clock, identityPools, vendor }: Pick<StsDeps, 'identityKeys' | 'clock' | 'identityPools' | 'vendor'>):
+export const assumeRoleWithWebIdentity = ({ identityKeys, clock, identityPools, vendor }: Pick<StsDeps, 'identityKeys' | 'clock' | 'identityPools' | 'vendor'>):
 Operation<AssumeRoleWithWebIdentityCommandInput, Wire<AssumeRoleWithWebIdentityCommandOutput>> => async (input) => {
   if (!input.RoleArn) throw new ValidationError("1 validation error detected: Value null at 'roleArn' failed to satisfy constraint: Member must not be null");
   if (!input.WebIdentityToken) throw new ValidationError("1 validation error detected: Value null at 'webIdentityToken' failed to satisfy constraint: Member must not be null");

@@ -5,7 +5,7 @@ import { NotAuthorizedError } from './errors.js';
 import { verifyLogins } from './logins.js';
 
 /** GetId: the same user always gets the same identity; a guest gets a new one (when allowed). */
-export const GetId = ({ store, keys, clock }: Pick<CognitoIdentityDeps, 'store' | 'keys' | 'clock'>):
+export const getId = ({ store, keys, clock }: Pick<CognitoIdentityDeps, 'store' | 'keys' | 'clock'>):
 Operation<GetIdCommandInput, Wire<GetIdCommandOutput>> => async (input) => {
   const pool = store.getPool(input.IdentityPoolId);
   const login = await verifyLogins(pool, input.Logins, { keys, clock });
