@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AwsServiceError, InternalFailure, SerializationError, UnknownOperationError } from './errors.js';
+import { AwsServiceError, InternalErrorException, SerializationException, UnknownOperationException } from './errors.js';
 import type { Caller } from '../credentials/callers.js';
 import type { OperationTable, RequestContext } from './types.js';
 
@@ -57,7 +57,7 @@ export async function handleJsonRequest(
   const operation = service && Object.hasOwn(service.operations, operationName)
     ? service.operations[operationName]
     : undefined;
-  if (!operation) return sendAwsJsonError(reply, new UnknownOperationError(target || '(no X-Amz-Target)'));
+  if (!operation) return sendAwsJsonError(reply, new UnknownOperationException(target || '(no X-Amz-Target)'));
 
   let input: unknown;
   try {
@@ -67,7 +67,7 @@ export async function handleJsonRequest(
       throw new Error('expected a JSON object');
     }
   } catch (e) {
-    return sendAwsJsonError(reply, new SerializationError((e as Error).message));
+    return sendAwsJsonError(reply, new SerializationException((e as Error).message));
   }
 
   const ctx: RequestContext = { log: request.log.child({ target }), host: request.headers.host };
@@ -78,7 +78,7 @@ export async function handleJsonRequest(
   } catch (e) {
     if (e instanceof AwsServiceError) return sendAwsJsonError(reply, e);
     ctx.log.error({ err: e }, 'operation failed');
-    return sendAwsJsonError(reply, new InternalFailure());
+    return sendAwsJsonError(reply, new InternalErrorException());
   }
 }
 

@@ -1,31 +1,36 @@
 import { AwsServiceError } from '../aws/errors.js';
 
-export class NotAuthorizedError extends AwsServiceError {
+/**
+ * The Cognito identity-pool exceptions the emulator throws, one class each, named exactly as
+ * AWS names them (`__type`); every one is a 400 client fault.
+ */
+
+export class NotAuthorizedException extends AwsServiceError {
   constructor(message: string) {
     super('NotAuthorizedException', message, 400);
   }
 }
 
-export class ResourceNotFoundError extends AwsServiceError {
+export class ResourceNotFoundException extends AwsServiceError {
   constructor(message: string) {
     super('ResourceNotFoundException', message, 400);
   }
 }
 
-export class InvalidParameterError extends AwsServiceError {
+export class InvalidParameterException extends AwsServiceError {
   constructor(message: string) {
     super('InvalidParameterException', message, 400);
   }
 }
 
-export class InvalidIdentityPoolConfigurationError extends AwsServiceError {
+export class InvalidIdentityPoolConfigurationException extends AwsServiceError {
   constructor(message: string) {
     super('InvalidIdentityPoolConfigurationException', message, 400);
   }
 }
 
 /** Assuming the role failed on the S3 side (MinIO refused the web identity). */
-export class ExternalServiceError extends AwsServiceError {
+export class ExternalServiceException extends AwsServiceError {
   constructor(message: string) {
     super('ExternalServiceException', message, 400);
   }

@@ -4,7 +4,7 @@ import type {
 } from '@aws-sdk/client-cognito-identity';
 import type { Operation, Wire } from '../aws/types.js';
 import type { CognitoIdentityDeps } from './index.js';
-import { InvalidIdentityPoolConfigurationError } from './errors.js';
+import { InvalidIdentityPoolConfigurationException } from './errors.js';
 import { resolveIdentity } from './resolve-identity.js';
 import { chooseRole } from './role-mapping.js';
 import { trustAllows } from './trust.js';
@@ -24,16 +24,16 @@ export const getCredentialsForIdentity = (
     if (input.CustomRoleArn) {
       const allowed = login?.claims['cognito:roles'];
       if (!Array.isArray(allowed) || !allowed.includes(input.CustomRoleArn)) {
-        throw new InvalidIdentityPoolConfigurationError(`CustomRoleArn ${input.CustomRoleArn} is not one of the roles in the token.`);
+        throw new InvalidIdentityPoolConfigurationException(`CustomRoleArn ${input.CustomRoleArn} is not one of the roles in the token.`);
       }
       roleArn = input.CustomRoleArn;
     }
     const role = pool.roles.get(roleArn);
-    if (!role) throw new InvalidIdentityPoolConfigurationError(`Invalid identity pool configuration. Check assigned IAM roles for this pool (no role ${roleArn}).`);
+    if (!role) throw new InvalidIdentityPoolConfigurationException(`Invalid identity pool configuration. Check assigned IAM roles for this pool (no role ${roleArn}).`);
     // Cognito assumes the role on the identity's behalf: the role's trust policy decides, as in STS.
     const amr = login ? webIdentityAmr(login) : ['unauthenticated'];
     if (!trustAllows(role.trustPolicy, { aud: pool.id, sub: identity.id, amr })) {
-      throw new InvalidIdentityPoolConfigurationError('Invalid identity pool configuration. Check assigned IAM roles for this pool.');
+      throw new InvalidIdentityPoolConfigurationException('Invalid identity pool configuration. Check assigned IAM roles for this pool.');
     }
     const credentials = await vendor.vend({ identityId: identity.id, role, accountId: pool.accountId });
     return {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { epochSeconds } from '../clock.js';
 import type { Operation, Wire } from '../aws/types.js';
 import type { CognitoIdentityDeps } from './index.js';
-import { InvalidParameterError } from './errors.js';
+import { InvalidParameterException } from './errors.js';
 import { webIdentityAmr } from './logins.js';
 import { resolveIdentity } from './resolve-identity.js';
 import { COGNITO_IDENTITY_ISSUER } from './trust.js';
@@ -18,7 +18,7 @@ import { COGNITO_IDENTITY_ISSUER } from './trust.js';
 export const getOpenIdToken = ({ store, keys, identityKeys, clock }: Pick<CognitoIdentityDeps, 'store' | 'keys' | 'identityKeys' | 'clock'>):
 Operation<GetOpenIdTokenCommandInput, Wire<GetOpenIdTokenCommandOutput>> => async (input) => {
   const { pool, identity, login } = await resolveIdentity(input.IdentityId, input.Logins, { store, keys, clock });
-  if (!pool.allowClassicFlow) throw new InvalidParameterError('Basic (classic) flow is not enabled, please use enhanced flow.');
+  if (!pool.allowClassicFlow) throw new InvalidParameterException('Basic (classic) flow is not enabled, please use enhanced flow.');
   const now = epochSeconds(clock.now());
   const amr = login ? webIdentityAmr(login) : ['unauthenticated'];
   const token = await identityKeys.sign({

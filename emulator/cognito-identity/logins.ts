@@ -1,7 +1,7 @@
 import { errors as joseErrors, type JWTPayload } from 'jose';
 import type { Clock } from '../clock.js';
 import type { SigningKeys } from '../keys.js';
-import { NotAuthorizedError } from './errors.js';
+import { NotAuthorizedException } from './errors.js';
 import type { IdentityPool } from './store.js';
 
 export interface VerifiedLogin {
@@ -21,10 +21,10 @@ export async function verifyLogins(
 ): Promise<VerifiedLogin | undefined> {
   const entries = Object.entries(logins ?? {});
   if (entries.length === 0) return undefined;
-  if (entries.length > 1) throw new NotAuthorizedError('Only one login provider is supported by the emulator.');
+  if (entries.length > 1) throw new NotAuthorizedException('Only one login provider is supported by the emulator.');
   const [provider, token] = entries[0]!;
   const clientIds = pool.providers.get(provider);
-  if (!clientIds) throw new NotAuthorizedError(`Invalid login token. Issuer doesn't match providerName`);
+  if (!clientIds) throw new NotAuthorizedException(`Invalid login token. Issuer doesn't match providerName`);
   let claims: JWTPayload & Record<string, unknown>;
   try {
     ({ payload: claims } = await deps.keys.verify(token, {
@@ -32,19 +32,19 @@ export async function verifyLogins(
       currentDate: deps.clock.now(),
     }));
   } catch (e) {
-    if (e instanceof joseErrors.JWTExpired) throw new NotAuthorizedError('Invalid login token. Token expired: the ID token has expired.');
+    if (e instanceof joseErrors.JWTExpired) throw new NotAuthorizedException('Invalid login token. Token expired: the ID token has expired.');
     if (e instanceof joseErrors.JWTClaimValidationFailed && e.claim === 'iss') {
-      throw new NotAuthorizedError("Invalid login token. Issuer doesn't match providerName");
+      throw new NotAuthorizedException("Invalid login token. Issuer doesn't match providerName");
     }
-    throw new NotAuthorizedError('Invalid login token. Not a valid OpenId Connect identity token.');
+    throw new NotAuthorizedException('Invalid login token. Not a valid OpenId Connect identity token.');
   }
-  if (claims.token_use !== 'id') throw new NotAuthorizedError('Invalid login token. Not a valid OpenId Connect identity token.');
+  if (claims.token_use !== 'id') throw new NotAuthorizedException('Invalid login token. Not a valid OpenId Connect identity token.');
   const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   if (!aud.some((a) => typeof a === 'string' && clientIds.includes(a))) {
-    throw new NotAuthorizedError('Invalid login token. Incorrect token audience.');
+    throw new NotAuthorizedException('Invalid login token. Incorrect token audience.');
   }
   if (typeof claims.sub !== 'string' || claims.sub === '') {
-    throw new NotAuthorizedError('Invalid login token. Missing a required claim: sub');
+    throw new NotAuthorizedException('Invalid login token. Missing a required claim: sub');
   }
   return { provider, claims };
 }

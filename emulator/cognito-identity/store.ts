@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IamPolicyDocument } from '../policy/types.js';
-import { ResourceNotFoundError } from './errors.js';
+import { ResourceNotFoundException } from './errors.js';
 
 /** How a role's credentials are made: which MinIO canned policy, and an optional session policy. */
 export interface RoleBinding {
@@ -63,7 +63,7 @@ export class IdentityPoolStore {
 
   getPool(id: string | undefined): IdentityPool {
     const pool = id ? this.pools.get(id) : undefined;
-    if (!pool) throw new ResourceNotFoundError(`IdentityPool '${id ?? ''}' not found.`);
+    if (!pool) throw new ResourceNotFoundException(`IdentityPool '${id ?? ''}' not found.`);
     return pool;
   }
 

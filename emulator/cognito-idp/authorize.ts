@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import { jsonAuthError } from '../aws/auth-errors.js';
-import { AwsServiceError } from '../aws/errors.js';
 import { SignatureFailure } from '../aws/sigv4-verify.js';
 import { regionOfHost, signedRequestOf, type Caller, type CallerAuthenticator } from '../credentials/callers.js';
 import { COGNITO_SESSION_NAME, assumedRoleArn } from '../credentials/vendor.js';
+import { AccessDeniedException } from './errors.js';
 
 /**
  * The user-pool operations AWS authorises with IAM (SigV4-signed by an IAM principal) rather than
@@ -13,12 +13,6 @@ export const IAM_AUTHORIZED_OPERATIONS: ReadonlySet<string> = new Set([
   'AdminAddUserToGroup', 'AdminCreateUser', 'AdminDeleteUser', 'AdminGetUser', 'AdminRemoveUserFromGroup',
   'AdminSetUserPassword', 'CreateGroup', 'ListUsers',
 ]);
-
-export class AccessDeniedException extends AwsServiceError {
-  constructor(message: string) {
-    super('AccessDeniedException', message, 400);
-  }
-}
 
 /**
  * Authorises a user-pool call as Cognito does: public operations pass; IAM-authorised ones need a

@@ -79,6 +79,13 @@ export function missingMember(member: string): InvalidParameterException {
   );
 }
 
+/** An IAM principal without the permission (a vended identity-pool session calling an admin operation). */
+export class AccessDeniedException extends AwsServiceError {
+  constructor(message: string) {
+    super('AccessDeniedException', message, 400);
+  }
+}
+
 export class UnsupportedUserStateException extends AwsServiceError {
   constructor(message: string) {
     super('UnsupportedUserStateException', message, 400);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { epochSeconds, type Clock } from '../clock.js';
-import { ExternalServiceError } from '../cognito-identity/errors.js';
+import { ExternalServiceException } from '../cognito-identity/errors.js';
 import type { SigningKeys } from '../keys.js';
 import { assumeRoleWithWebIdentity } from '../minio/sts.js';
 import { MINIO_POLICY_CLAIM } from '../oidc/plugin.js';
@@ -80,7 +80,7 @@ export class MinioCredentialVendor implements CredentialVendor {
         ...(role.sessionPolicy ? { policy: role.sessionPolicy } : {}),
       });
     } catch (e) {
-      throw new ExternalServiceError(`MinIO refused credentials for role ${role.roleArn}: ${(e as Error).message}`);
+      throw new ExternalServiceException(`MinIO refused credentials for role ${role.roleArn}: ${(e as Error).message}`);
     }
     sessions.record(credentials.accessKeyId, {
       roleArn: role.roleArn, identityId, accountId, expiration: credentials.expiration,

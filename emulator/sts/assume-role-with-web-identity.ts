@@ -6,7 +6,7 @@ import { errors as joseErrors, type JWTPayload } from 'jose';
 import type { Operation, Wire } from '../aws/types.js';
 import { assumedRoleArn } from '../credentials/vendor.js';
 import type { StsDeps } from './index.js';
-import { AccessDeniedError, ExpiredTokenError, InvalidIdentityTokenError, ValidationError } from './errors.js';
+import { AccessDenied, ExpiredTokenException, InvalidIdentityToken, ValidationError } from './errors.js';
 import { roleIdFor } from './role-id.js';
 import { COGNITO_IDENTITY_ISSUER, trustAllows } from '../cognito-identity/trust.js';
 
@@ -25,16 +25,16 @@ Operation<AssumeRoleWithWebIdentityCommandInput, Wire<AssumeRoleWithWebIdentityC
   try {
     ({ payload: claims } = await identityKeys.verify(input.WebIdentityToken, { issuer: COGNITO_IDENTITY_ISSUER, currentDate: clock.now() }));
   } catch (e) {
-    if (e instanceof joseErrors.JWTExpired) throw new ExpiredTokenError('Token is expired');
-    throw new InvalidIdentityTokenError("Couldn't verify the web identity token: not issued by cognito-identity.amazonaws.com or tampered with");
+    if (e instanceof joseErrors.JWTExpired) throw new ExpiredTokenException('Token is expired');
+    throw new InvalidIdentityToken("Couldn't verify the web identity token: not issued by cognito-identity.amazonaws.com or tampered with");
   }
   const poolId = typeof claims.aud === 'string' ? claims.aud : undefined;
   const pool = poolId ? identityPools.findPool(poolId) : undefined;
-  if (!pool || typeof claims.sub !== 'string') throw new InvalidIdentityTokenError('Incorrect token audience');
+  if (!pool || typeof claims.sub !== 'string') throw new InvalidIdentityToken('Incorrect token audience');
   const amr = Array.isArray(claims.amr) ? claims.amr.filter((a): a is string => typeof a === 'string') : [];
   const role = pool.roles.get(input.RoleArn);
   if (!role || !trustAllows(role.trustPolicy, { aud: pool.id, sub: claims.sub, amr })) {
-    throw new AccessDeniedError('Not authorized to perform sts:AssumeRoleWithWebIdentity');
+    throw new AccessDenied('Not authorized to perform sts:AssumeRoleWithWebIdentity');
   }
   const credentials = await vendor.vend({ identityId: claims.sub, role, accountId: pool.accountId });
   return {

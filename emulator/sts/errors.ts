@@ -1,30 +1,35 @@
 import { AwsServiceError } from '../aws/errors.js';
 
-export class InvalidIdentityTokenError extends AwsServiceError {
+/**
+ * The STS errors the emulator throws, one class each, named exactly as the `<Code>` STS answers
+ * (STS's codes mostly carry no `Exception` suffix: `AccessDenied`, `InvalidIdentityToken`).
+ */
+
+export class InvalidIdentityToken extends AwsServiceError {
   constructor(message: string) {
     super('InvalidIdentityToken', message, 400);
   }
 }
 
-export class ExpiredTokenError extends AwsServiceError {
+export class ExpiredTokenException extends AwsServiceError {
   constructor(message = 'Token is expired') {
     super('ExpiredTokenException', message, 400);
   }
 }
 
-export class AccessDeniedError extends AwsServiceError {
+export class AccessDenied extends AwsServiceError {
   constructor(message: string) {
     super('AccessDenied', message, 403);
   }
 }
 
-export class InvalidClientTokenIdError extends AwsServiceError {
+export class InvalidClientTokenId extends AwsServiceError {
   constructor() {
     super('InvalidClientTokenId', 'The security token included in the request is invalid.', 403);
   }
 }
 
-export class InvalidActionError extends AwsServiceError {
+export class InvalidAction extends AwsServiceError {
   constructor(action: string) {
     super('InvalidAction', `Could not find operation ${action} for version 2011-06-15`, 400);
   }

@@ -2,7 +2,7 @@ import type { GetCallerIdentityCommandInput, GetCallerIdentityCommandOutput } fr
 import type { Operation, Wire } from '../aws/types.js';
 import { ADMIN_ACCOUNT_ID, ADMIN_USER_ARN } from '../credentials/admin.js';
 import { COGNITO_SESSION_NAME, assumedRoleArn } from '../credentials/vendor.js';
-import { InvalidClientTokenIdError } from './errors.js';
+import { InvalidClientTokenId } from './errors.js';
 import { roleIdFor } from './role-id.js';
 
 /**
@@ -11,7 +11,7 @@ import { roleIdFor } from './role-id.js';
  */
 export const getCallerIdentity = (): Operation<GetCallerIdentityCommandInput, Wire<GetCallerIdentityCommandOutput>> => async (_input, ctx) => {
   const caller = ctx.caller;
-  if (!caller) throw new InvalidClientTokenIdError();
+  if (!caller) throw new InvalidClientTokenId();
   if (caller.kind === 'admin') {
     // An IAM user: UserId is its unique ID (AIDA…), derived here from the access key.
     return { Account: ADMIN_ACCOUNT_ID, Arn: ADMIN_USER_ARN, UserId: `AIDA${caller.accessKeyId.slice(4)}` };

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AwsServiceError, InternalFailure } from '../aws/errors.js';
+import { AwsServiceError, InternalErrorException } from '../aws/errors.js';
 import type { OperationTable, RequestContext } from '../aws/types.js';
 import type { Caller } from '../credentials/callers.js';
-import { InvalidActionError } from './errors.js';
+import { InvalidAction } from './errors.js';
 
 /**
  * The AWS query protocol as STS speaks it: form-encoded `Action=...&Version=...` in a POST body
@@ -60,7 +60,7 @@ export async function handleQueryRequest(
   for (const [k, v] of new URL(request.url, 'http://x').searchParams) if (!params.has(k)) params.set(k, v);
   const action = params.get('Action') ?? '';
   const operation = Object.hasOwn(operations, action) ? operations[action] : undefined;
-  if (!operation) return sendXmlError(reply, new InvalidActionError(action || '(no Action)'), requestId);
+  if (!operation) return sendXmlError(reply, new InvalidAction(action || '(no Action)'), requestId);
 
   const input: Record<string, unknown> = {};
   for (const [k, v] of params) {
@@ -81,6 +81,6 @@ export async function handleQueryRequest(
   } catch (e) {
     if (e instanceof AwsServiceError) return sendXmlError(reply, e, requestId);
     ctx.log.error({ err: e }, 'operation failed');
-    return sendXmlError(reply, new InternalFailure(), requestId);
+    return sendXmlError(reply, new InternalErrorException(), requestId);
   }
 }
