@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AwsServiceError, InternalErrorException, SerializationException, UnknownOperationException } from './errors.js';
-import type { Caller } from '../credentials/callers.js';
 import type { OperationTable, RequestContext } from './types.js';
 
 /**
@@ -16,7 +15,7 @@ export interface JsonService {
    * Authenticates (and authorises) a call before it runs: throws an AwsServiceError to refuse,
    * returns the verified caller for operations that require a signature, undefined for public ones.
    */
-  authorize?: (operation: string, request: FastifyRequest, input: Record<string, unknown>) => Promise<Caller | undefined>;
+  authorize?: (operation: string, request: FastifyRequest, input: Record<string, unknown>) => Promise<unknown>;
 }
 
 const JSON_11 = 'application/x-amz-json-1.1';

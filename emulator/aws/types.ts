@@ -1,11 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Caller } from '../credentials/callers.js';
 
 /** What AWS sends back: the SDK's output type without the client-side `$metadata`. */
 export type Wire<T> = Omit<T, '$metadata'>;
 
-/** Per-request context handed to every operation. */
-export interface RequestContext {
+/**
+ * Per-request context handed to every operation. `Caller` is whatever the service's authorizer
+ * verified (for these services, credentials/callers.ts's Caller); the protocol layer only passes it on.
+ */
+export interface RequestContext<Caller = unknown> {
   log: FastifyBaseLogger;
   /** The request's Host header, e.g. `cognito-idp.us-east-1.amazonaws.com`. */
   host: string | undefined;
@@ -14,8 +16,8 @@ export interface RequestContext {
 }
 
 /** One emulated API operation: typed with the @aws-sdk client's own input and output types. */
-export type Operation<I, O> = (input: I, ctx: RequestContext) => Promise<O>;
+export type Operation<I, O, Caller = unknown> = (input: I, ctx: RequestContext<Caller>) => Promise<O>;
 
 /** Operation registry of one service: `as const` object of operation name → handler. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type OperationTable = Record<string, Operation<any, any>>;
+export type OperationTable = Record<string, Operation<any, any, any>>;

@@ -1,4 +1,5 @@
 import { AwsServiceError } from '../aws/errors.js';
+import { CredentialVendingError, type CredentialVendor, type VendRequest, type VendedCredentials } from '../credentials/vendor.js';
 
 /**
  * The Cognito identity-pool exceptions the emulator throws, one class each, named exactly as
@@ -33,5 +34,18 @@ export class InvalidIdentityPoolConfigurationException extends AwsServiceError {
 export class ExternalServiceException extends AwsServiceError {
   constructor(message: string) {
     super('ExternalServiceException', message, 400);
+  }
+}
+
+/**
+ * Vends through `vendor`, reporting its failure ({@link CredentialVendingError}) as Cognito reports
+ * a role it could not assume: ExternalServiceException, with the vendor's message.
+ */
+export async function vendOrExternalServiceException(vendor: CredentialVendor, request: VendRequest): Promise<VendedCredentials> {
+  try {
+    return await vendor.vend(request);
+  } catch (e) {
+    if (e instanceof CredentialVendingError) throw new ExternalServiceException(e.message);
+    throw e;
   }
 }

@@ -3,8 +3,8 @@ import type {
   GetCredentialsForIdentityCommandOutput,
 } from '@aws-sdk/client-cognito-identity';
 import type { Operation, Wire } from '../aws/types.js';
-import type { CognitoIdentityDeps } from './index.js';
-import { InvalidIdentityPoolConfigurationException } from './errors.js';
+import type { CognitoIdentityDeps } from './deps.js';
+import { InvalidIdentityPoolConfigurationException, vendOrExternalServiceException } from './errors.js';
 import { resolveIdentity } from './resolve-identity.js';
 import { chooseRole } from './role-mapping.js';
 import { trustAllows } from './trust.js';
@@ -35,7 +35,7 @@ export const getCredentialsForIdentity = (
     if (!trustAllows(role.trustPolicy, { aud: pool.id, sub: identity.id, amr })) {
       throw new InvalidIdentityPoolConfigurationException('Invalid identity pool configuration. Check assigned IAM roles for this pool.');
     }
-    const credentials = await vendor.vend({ identityId: identity.id, role, accountId: pool.accountId });
+    const credentials = await vendOrExternalServiceException(vendor, { identityId: identity.id, role, accountId: pool.accountId });
     return {
       IdentityId: identity.id,
       Credentials: {

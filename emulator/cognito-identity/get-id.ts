@@ -1,6 +1,6 @@
 import type { GetIdCommandInput, GetIdCommandOutput } from '@aws-sdk/client-cognito-identity';
 import type { Operation, Wire } from '../aws/types.js';
-import type { CognitoIdentityDeps } from './index.js';
+import type { CognitoIdentityDeps } from './deps.js';
 import { NotAuthorizedException } from './errors.js';
 import { verifyLogins } from './logins.js';
 

@@ -2,7 +2,7 @@ import type { GetOpenIdTokenCommandInput, GetOpenIdTokenCommandOutput } from '@a
 import { randomUUID } from 'node:crypto';
 import { epochSeconds } from '../clock.js';
 import type { Operation, Wire } from '../aws/types.js';
-import type { CognitoIdentityDeps } from './index.js';
+import type { CognitoIdentityDeps } from './deps.js';
 import { InvalidParameterException } from './errors.js';
 import { webIdentityAmr } from './logins.js';
 import { resolveIdentity } from './resolve-identity.js';

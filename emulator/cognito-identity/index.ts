@@ -1,21 +1,10 @@
 import type { JsonService } from '../aws/json-protocol.js';
-import type { Clock } from '../clock.js';
-import type { CredentialVendor } from '../credentials/vendor.js';
-import type { SigningKeys } from '../keys.js';
 import { getCredentialsForIdentity } from './get-credentials-for-identity.js';
 import { getId } from './get-id.js';
 import { getOpenIdToken } from './get-open-id-token.js';
-import type { IdentityPoolStore } from './store.js';
+import type { CognitoIdentityDeps } from './deps.js';
 
-export interface CognitoIdentityDeps {
-  clock: Clock;
-  /** Verifies the user-pool ID tokens in `Logins`. */
-  keys: SigningKeys;
-  /** Signs the classic flow's OpenID tokens (GetOpenIdToken). */
-  identityKeys: SigningKeys;
-  store: IdentityPoolStore;
-  vendor: CredentialVendor;
-}
+export type { CognitoIdentityDeps } from './deps.js';
 
 /** Every supported operation, by its AWS name. */
 export const cognitoIdentityOperations = {

@@ -1,14 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { VendedRole } from '../credentials/vendor.js';
 import type { IamPolicyDocument } from '../policy/types.js';
 import { ResourceNotFoundException } from './errors.js';
 
-/** How a role's credentials are made: which MinIO canned policy, and an optional session policy. */
-export interface RoleBinding {
-  roleArn: string;
-  /** Name of the MinIO canned policy that holds the role's (compiled) policy. */
-  minioPolicy: string;
-  /** Session policy MinIO intersects with the role policy (cross-account bucket policies). */
-  sessionPolicy?: string;
+/**
+ * A role the pool may hand out: how its credentials are made (the vendor's {@link VendedRole}:
+ * which MinIO canned policy, an optional session policy) and who may assume it.
+ */
+export interface RoleBinding extends VendedRole {
   /** The role's trust policy: which web identities may assume it (checked in both flows). */
   trustPolicy: IamPolicyDocument;
 }

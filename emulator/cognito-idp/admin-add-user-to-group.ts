@@ -1,7 +1,7 @@
 import type { AdminAddUserToGroupCommandInput, AdminAddUserToGroupCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
 import type { Operation, Wire } from '../aws/types.js';
 import { missingMember } from './errors.js';
-import type { CognitoIdpDeps } from './index.js';
+import type { CognitoIdpDeps } from './deps.js';
 
 /** AdminAddUserToGroup: idempotent; the user's next tokens carry the group. */
 export const adminAddUserToGroup = (

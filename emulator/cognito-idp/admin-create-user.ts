@@ -2,7 +2,7 @@ import type { AdminCreateUserCommandInput, AdminCreateUserCommandOutput } from '
 import type { Operation, Wire } from '../aws/types.js';
 import { attributeEntries, userType } from './attributes.js';
 import { InvalidParameterException, UnsupportedUserStateException, missingMember } from './errors.js';
-import type { CognitoIdpDeps } from './index.js';
+import type { CognitoIdpDeps } from './deps.js';
 import { assertPasswordConforms, generatePassword } from './password-policy.js';
 
 /** How long an admin-set temporary password stays usable (Cognito's default, 7 days). */

@@ -2,7 +2,7 @@ import type { AdminGetUserCommandInput, AdminGetUserCommandOutput } from '@aws-s
 import type { Operation, Wire } from '../aws/types.js';
 import { attributeList } from './attributes.js';
 import { missingMember } from './errors.js';
-import type { CognitoIdpDeps } from './index.js';
+import type { CognitoIdpDeps } from './deps.js';
 
 /** AdminGetUser: a user by username (or email in email-as-username pools). */
 export const adminGetUser = (

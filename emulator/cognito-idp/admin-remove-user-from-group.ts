@@ -3,7 +3,7 @@ import type {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { Operation, Wire } from '../aws/types.js';
 import { missingMember } from './errors.js';
-import type { CognitoIdpDeps } from './index.js';
+import type { CognitoIdpDeps } from './deps.js';
 
 /** AdminRemoveUserFromGroup: idempotent; the user's next tokens no longer carry the group. */
 export const adminRemoveUserFromGroup = (

@@ -1,7 +1,7 @@
 import type { AdminSetUserPasswordCommandInput, AdminSetUserPasswordCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
 import type { Operation, Wire } from '../aws/types.js';
 import { missingMember } from './errors.js';
-import type { CognitoIdpDeps } from './index.js';
+import type { CognitoIdpDeps } from './deps.js';
 import { TEMPORARY_PASSWORD_VALIDITY_MS } from './admin-create-user.js';
 import { assertPasswordConforms } from './password-policy.js';
 

@@ -3,7 +3,7 @@ import type { Operation, Wire } from '../aws/types.js';
 import {
   CodeMismatchException, ExpiredCodeException, NotAuthorizedException, UserNotFoundException, missingMember,
 } from './errors.js';
-import type { CognitoIdpDeps } from './index.js';
+import type { CognitoIdpDeps } from './deps.js';
 
 /** ConfirmSignUp: checks the code SignUp issued, confirms the user and verifies their email/phone. */
 export const confirmSignUp = (

@@ -1,7 +1,7 @@
 import type { CreateGroupCommandInput, CreateGroupCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
 import type { Operation, Wire } from '../aws/types.js';
 import { GroupExistsException, InvalidParameterException, missingMember } from './errors.js';
-import type { CognitoIdpDeps } from './index.js';
+import type { CognitoIdpDeps } from './deps.js';
 import type { StoredGroup } from './store.js';
 
 /** CreateGroup, with the RoleArn and Precedence that decide `cognito:preferred_role`. */

@@ -3,7 +3,7 @@ import type {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { Operation, Wire } from '../aws/types.js';
 import { missingMember } from './errors.js';
-import type { CognitoIdpDeps } from './index.js';
+import type { CognitoIdpDeps } from './deps.js';
 import { refreshSession } from './sessions.js';
 
 /** GetTokensFromRefreshToken: what Amplify v6 calls to refresh (no refresh-token rotation). */

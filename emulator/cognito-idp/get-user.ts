@@ -2,7 +2,7 @@ import type { GetUserCommandInput, GetUserCommandOutput } from '@aws-sdk/client-
 import type { Operation, Wire } from '../aws/types.js';
 import { attributeList } from './attributes.js';
 import { missingMember } from './errors.js';
-import type { CognitoIdpDeps } from './index.js';
+import type { CognitoIdpDeps } from './deps.js';
 import { verifyAccessToken } from './tokens.js';
 
 /** GetUser: the signed-in user's own username and attributes, from their access token. */

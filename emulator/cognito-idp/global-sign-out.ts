@@ -1,7 +1,7 @@
 import type { GlobalSignOutCommandInput, GlobalSignOutCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
 import type { Operation, Wire } from '../aws/types.js';
 import { missingMember } from './errors.js';
-import type { CognitoIdpDeps } from './index.js';
+import type { CognitoIdpDeps } from './deps.js';
 import { verifyAccessToken } from './tokens.js';
 
 /** GlobalSignOut: revokes every refresh token of the user, and with them every access token. */

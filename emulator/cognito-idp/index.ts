@@ -1,6 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { Clock } from '../clock.js';
-import type { SigningKeys } from '../keys.js';
 import type { JsonService } from '../aws/json-protocol.js';
 import type { OperationTable } from '../aws/types.js';
 import { adminAddUserToGroup } from './admin-add-user-to-group.js';
@@ -20,22 +18,12 @@ import { respondToAuthChallenge } from './respond-to-auth-challenge.js';
 import { revokeToken } from './revoke-token.js';
 import { signUp } from './sign-up.js';
 import { issuerFor } from './tokens.js';
-import type { UserPoolStore } from './store.js';
-import type { CallerAuthenticator } from '../credentials/callers.js';
 import { userPoolAuthorizer } from './authorize.js';
+import type { CognitoIdpDeps } from './deps.js';
 
+export type { CognitoIdpDeps } from './deps.js';
 export { issuerFor } from './tokens.js';
 export { UserPoolStore, type UserSnapshot } from './store.js';
-
-/** Everything the user-pool operations may depend on; each takes only the part it needs. */
-export interface CognitoIdpDeps {
-  clock: Clock;
-  /** The key that signs user-pool tokens (and nothing else). */
-  keys: SigningKeys;
-  store: UserPoolStore;
-  /** Verifies the SigV4 signatures of IAM-authorised operations. */
-  callers: CallerAuthenticator;
-}
 
 export const COGNITO_IDP_TARGET_PREFIX = 'AWSCognitoIdentityProviderService';
 

@@ -1,7 +1,7 @@
 import type { InitiateAuthCommandInput, InitiateAuthCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
 import type { Operation, Wire } from '../aws/types.js';
 import { InvalidParameterException, NotAuthorizedException, missingMember } from './errors.js';
-import type { CognitoIdpDeps } from './index.js';
+import type { CognitoIdpDeps } from './deps.js';
 import { authParameter } from './parameters.js';
 import { CHALLENGE_SESSION_VALIDITY_MS, assertUserMaySignIn, completeSignIn, refreshSession } from './sessions.js';
 import { createSecretBlock, createServerEphemeral, parseClientPublicValue } from './srp.js';

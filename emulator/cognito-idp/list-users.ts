@@ -2,7 +2,7 @@ import type { ListUsersCommandInput, ListUsersCommandOutput } from '@aws-sdk/cli
 import type { Operation, Wire } from '../aws/types.js';
 import { userType } from './attributes.js';
 import { InvalidParameterException, missingMember } from './errors.js';
-import type { CognitoIdpDeps } from './index.js';
+import type { CognitoIdpDeps } from './deps.js';
 import type { StoredUser } from './store.js';
 
 const MAX_LIMIT = 60;

@@ -4,7 +4,7 @@ import type {
 import type { Operation, Wire } from '../aws/types.js';
 import { attributeEntries } from './attributes.js';
 import { InvalidParameterException, NotAuthorizedException, missingMember } from './errors.js';
-import type { CognitoIdpDeps } from './index.js';
+import type { CognitoIdpDeps } from './deps.js';
 import { authParameter } from './parameters.js';
 import { assertPasswordConforms } from './password-policy.js';
 import { assertUserMaySignIn, completeSignIn, startSession, type SignInStep } from './sessions.js';

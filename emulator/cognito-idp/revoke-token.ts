@@ -1,7 +1,7 @@
 import type { RevokeTokenCommandInput, RevokeTokenCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
 import type { Operation, Wire } from '../aws/types.js';
 import { missingMember } from './errors.js';
-import type { CognitoIdpDeps } from './index.js';
+import type { CognitoIdpDeps } from './deps.js';
 
 /**
  * RevokeToken: revokes a refresh token and the access/ID tokens of the same sign-in (Amplify's

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AuthenticationResultType, InitiateAuthResponse } from '@aws-sdk/client-cognito-identity-provider';
-import type { CognitoIdpDeps } from './index.js';
+import type { CognitoIdpDeps } from './deps.js';
 import { NotAuthorizedException, PasswordResetRequiredException, UserNotConfirmedException } from './errors.js';
 import type { RefreshTokenRecord, StoredUser, UserPool } from './store.js';
 import { TOKEN_VALIDITY_SECONDS, signTokens } from './tokens.js';

@@ -2,7 +2,7 @@ import type { SignUpCommandInput, SignUpCommandOutput } from '@aws-sdk/client-co
 import type { Operation, Wire } from '../aws/types.js';
 import { attributeEntries, codeDeliveryDetails } from './attributes.js';
 import { missingMember } from './errors.js';
-import type { CognitoIdpDeps } from './index.js';
+import type { CognitoIdpDeps } from './deps.js';
 import { assertPasswordConforms } from './password-policy.js';
 
 /**

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { epochSeconds, type Clock } from '../clock.js';
-import { ExternalServiceException } from '../cognito-identity/errors.js';
 import type { SigningKeys } from '../keys.js';
 import { assumeRoleWithWebIdentity } from '../minio/sts.js';
 import { MINIO_POLICY_CLAIM } from '../oidc/plugin.js';
-import type { CredentialVendor, SessionRegistry, VendRequest, VendedCredentials } from './vendor.js';
+import { CredentialVendingError, type CredentialVendor, type SessionRegistry, type VendRequest, type VendedCredentials } from './vendor.js';
 
 export interface MinioVendorOptions {
   /** The MinIO issuer's key (never the user pools'). */
@@ -80,7 +79,7 @@ export class MinioCredentialVendor implements CredentialVendor {
         ...(role.sessionPolicy ? { policy: role.sessionPolicy } : {}),
       });
     } catch (e) {
-      throw new ExternalServiceException(`MinIO refused credentials for role ${role.roleArn}: ${(e as Error).message}`);
+      throw new CredentialVendingError(`MinIO refused credentials for role ${role.roleArn}: ${(e as Error).message}`, { cause: e });
     }
     sessions.record(credentials.accessKeyId, {
       roleArn: role.roleArn, identityId, accountId, expiration: credentials.expiration,

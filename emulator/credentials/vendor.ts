@@ -1,5 +1,4 @@
 import { systemClock, type Clock } from '../clock.js';
-import type { RoleBinding } from '../cognito-identity/store.js';
 
 export interface VendedCredentials {
   accessKeyId: string;
@@ -8,14 +7,32 @@ export interface VendedCredentials {
   expiration: Date;
 }
 
+/** A role as the vendor needs it (an identity pool's RoleBinding is one). */
+export interface VendedRole {
+  roleArn: string;
+  /** Name of the MinIO canned policy that holds the role's (compiled) policy. */
+  minioPolicy: string;
+  /** Session policy MinIO intersects with the role policy (cross-account bucket policies). */
+  sessionPolicy?: string;
+}
+
 export interface VendRequest {
   identityId: string;
-  role: RoleBinding;
+  role: VendedRole;
   accountId: string;
+}
+
+/**
+ * The vendor could not mint credentials (MinIO refused the web identity, or did not answer). The
+ * vendor reports it in its own terms; each service that vends maps it to its AWS error.
+ */
+export class CredentialVendingError extends Error {
+  override readonly name = 'CredentialVendingError';
 }
 
 /** Turns "this identity assumes this role" into S3 credentials that carry the role's policy. */
 export interface CredentialVendor {
+  /** Throws {@link CredentialVendingError} when no credentials could be minted. */
   vend(request: VendRequest): Promise<VendedCredentials>;
 }
 

@@ -5,10 +5,11 @@ import type {
 import { errors as joseErrors, type JWTPayload } from 'jose';
 import type { Operation, Wire } from '../aws/types.js';
 import { assumedRoleArn } from '../credentials/vendor.js';
-import type { StsDeps } from './index.js';
+import type { StsDeps } from './deps.js';
 import { AccessDenied, ExpiredTokenException, InvalidIdentityToken, ValidationError } from './errors.js';
 import { roleIdFor } from './role-id.js';
 import { COGNITO_IDENTITY_ISSUER, trustAllows } from '../cognito-identity/trust.js';
+import { vendOrExternalServiceException } from '../cognito-identity/errors.js';
 
 /**
  * AssumeRoleWithWebIdentity for Cognito's classic (basic) flow: the web identity is a token from
@@ -36,7 +37,8 @@ Operation<AssumeRoleWithWebIdentityCommandInput, Wire<AssumeRoleWithWebIdentityC
   if (!role || !trustAllows(role.trustPolicy, { aud: pool.id, sub: claims.sub, amr })) {
     throw new AccessDenied('Not authorized to perform sts:AssumeRoleWithWebIdentity');
   }
-  const credentials = await vendor.vend({ identityId: claims.sub, role, accountId: pool.accountId });
+  // The vendor's failure answers ExternalServiceException here too, as the identity pool's does.
+  const credentials = await vendOrExternalServiceException(vendor, { identityId: claims.sub, role, accountId: pool.accountId });
   return {
     Credentials: {
       AccessKeyId: credentials.accessKeyId,

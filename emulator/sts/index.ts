@@ -1,22 +1,12 @@
 import { queryAuthError } from '../aws/auth-errors.js';
 import { SignatureFailure } from '../aws/sigv4-verify.js';
-import { regionOfHost, signedRequestOf, type CallerAuthenticator } from '../credentials/callers.js';
+import { regionOfHost, signedRequestOf } from '../credentials/callers.js';
 import type { QueryService } from './query-protocol.js';
-import type { Clock } from '../clock.js';
-import type { IdentityPoolStore } from '../cognito-identity/store.js';
-import type { CredentialVendor } from '../credentials/vendor.js';
-import type { SigningKeys } from '../keys.js';
+import type { StsDeps } from './deps.js';
 import { assumeRoleWithWebIdentity } from './assume-role-with-web-identity.js';
 import { getCallerIdentity } from './get-caller-identity.js';
 
-export interface StsDeps {
-  clock: Clock;
-  identityPools: IdentityPoolStore;
-  vendor: CredentialVendor;
-  callers: CallerAuthenticator;
-  /** Signs the classic flow's web-identity tokens (GetOpenIdToken); STS verifies with it. */
-  identityKeys: SigningKeys;
-}
+export type { StsDeps } from './deps.js';
 
 export const stsOperations = {
   AssumeRoleWithWebIdentity: assumeRoleWithWebIdentity,

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AwsServiceError, InternalErrorException } from '../aws/errors.js';
 import type { OperationTable, RequestContext } from '../aws/types.js';
-import type { Caller } from '../credentials/callers.js';
 import { InvalidAction } from './errors.js';
 
 /**
@@ -16,7 +15,7 @@ const NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 export interface QueryService {
   operations: OperationTable;
   /** Throws an AwsServiceError to refuse; returns the verified caller for signed actions. */
-  authorize?: (action: string, request: FastifyRequest) => Promise<Caller | undefined>;
+  authorize?: (action: string, request: FastifyRequest) => Promise<unknown>;
 }
 
 export function isQueryRequest(request: FastifyRequest): boolean {
