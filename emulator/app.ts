@@ -1,17 +1,16 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { registerAwsCors } from './aws/cors.js';
-import { addTextParsers, handleJsonRequest, isJsonTargetRequest, JSON_CONTENT_TYPES } from './aws/json-protocol.js';
+import { awsCors } from './aws/cors.js';
+import { unclaimedAwsRequests } from './aws/json-protocol.js';
 import type { Clock } from './clock.js';
-import { cognitoIdentityService } from './cognito-identity/index.js';
+import { cognitoIdentityPlugin } from './cognito-identity/index.js';
 import type { IdentityPoolStore } from './cognito-identity/store.js';
-import { cognitoIdpService, registerUserPoolWellKnown } from './cognito-idp/index.js';
+import { cognitoIdpPlugin } from './cognito-idp/index.js';
 import type { UserPoolStore } from './cognito-idp/store.js';
 import type { CallerAuthenticator } from './credentials/callers.js';
 import type { CredentialVendor } from './credentials/vendor.js';
 import type { StackKeys } from './keys.js';
-import { registerMinioOidc } from './oidc/plugin.js';
-import { FORM_CONTENT_TYPE, handleQueryRequest, isQueryRequest } from './sts/query-protocol.js';
-import { stsService } from './sts/index.js';
+import { minioOidcPlugin } from './oidc/plugin.js';
+import { stsPlugin } from './sts/index.js';
 
 export interface EmulatorServices {
   clock: Clock;
@@ -35,38 +34,36 @@ export interface BuildEmulatorOptions {
    * spawned first. `onHandler` receives the handler to give requests to once the app is ready.
    */
   server?: { server: import('node:http').Server; onHandler: (handler: import('node:http').RequestListener) => void };
+  /**
+   * Called with the root instance before any service is registered: hooks added here (operation
+   * counts, state saving) see every service's requests. Fastify copies a context's hooks into a
+   * plugin when the plugin loads, so a request hook added to the returned app afterwards reaches
+   * none of the services.
+   */
+  beforeServices?: (app: FastifyInstance) => void;
 }
 
 /**
  * Builds (does not start) the emulator: Cognito user pools and identity pools (JSON 1.1 on
  * `POST /`, chosen by `X-Amz-Target`), STS (query protocol on `POST /` with a form body), the
- * user pools' JWKS and discovery documents, and the OpenID provider MinIO trusts.
+ * user pools' JWKS and discovery documents, and the OpenID provider MinIO trusts. Each service is
+ * one encapsulated plugin (its body parsing, error handler and registry); only CORS, which must
+ * reach every answer, runs in the root context.
  */
-export function buildEmulator({ services, baseUrl, logger = false, server }: BuildEmulatorOptions): FastifyInstance {
+export function buildEmulator({ services, baseUrl, logger = false, server, beforeServices }: BuildEmulatorOptions): FastifyInstance {
   const app = Fastify({
     logger,
     bodyLimit: 1024 * 1024,
     ...(server ? { serverFactory: (handler: import('node:http').RequestListener) => (server.onHandler(handler), server.server) } : {}),
   });
-  addTextParsers(app, [...JSON_CONTENT_TYPES, FORM_CONTENT_TYPE]);
+  app.register(awsCors);
+  beforeServices?.(app);
 
   const { clock, keys, callers } = services;
-  const jsonServices = [
-    cognitoIdpService({ clock, keys: keys.userPools, store: services.userPools, callers }),
-    cognitoIdentityService({ clock, keys: keys.userPools, identityKeys: keys.identity, store: services.identityPools, vendor: services.vendor }),
-  ];
-  const sts = stsService({ clock, identityKeys: keys.identity, identityPools: services.identityPools, vendor: services.vendor, callers });
-
-  const root = async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
-    if (isJsonTargetRequest(request)) return handleJsonRequest(jsonServices, request, reply);
-    if (isQueryRequest(request)) return handleQueryRequest(sts, request, reply);
-    return handleJsonRequest(jsonServices, request, reply); // answers UnknownOperationException
-  };
-  app.post('/', root);
-  app.get('/', root);
-  registerAwsCors(app);
-
-  registerUserPoolWellKnown(app, { keys: keys.userPools, store: services.userPools });
-  registerMinioOidc(app, { keys: keys.minio, baseUrl });
+  app.register(cognitoIdpPlugin, { clock, keys: keys.userPools, store: services.userPools, callers });
+  app.register(cognitoIdentityPlugin, { clock, keys: keys.userPools, identityKeys: keys.identity, store: services.identityPools, vendor: services.vendor });
+  app.register(stsPlugin, { clock, identityKeys: keys.identity, identityPools: services.identityPools, vendor: services.vendor, callers });
+  app.register(unclaimedAwsRequests);
+  app.register(minioOidcPlugin, { keys: keys.minio, baseUrl });
   return app;
 }

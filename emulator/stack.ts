@@ -315,10 +315,12 @@ export class Stack implements AsyncDisposable {
         baseUrl: () => baseUrl,
         logger: options.logger,
         server: { server: early.server, onHandler: (h) => { handler = h; } },
+        beforeServices: (root) => {
+          operationCounts.attach(root);
+          // Every call that may change a pool or an identity is followed by a (debounced) save.
+          if (state) root.addHook('onResponse', async (request) => { if (request.method === 'POST') state.scheduleSave(); });
+        },
       });
-      operationCounts.attach(app);
-      // Every call that may change a pool or an identity is followed by a (debounced) save.
-      if (state) app.addHook('onResponse', async (request) => { if (request.method === 'POST') state.scheduleSave(); });
       await app.ready();
       early.serve(handler!);
       if (exposed && !isWildcardHost(host)) {

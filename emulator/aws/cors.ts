@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
 
 /** What Cognito user pools, identity pools and STS expose to browser code on every answer. */
 const EXPOSED = 'x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date';
@@ -8,8 +9,11 @@ const EXPOSED = 'x-amzn-RequestId, x-amzn-ErrorType, x-amzn-ErrorMessage, Date';
  * authenticate with tokens and signatures, not cookies), a preflight is answered 200 with the
  * requested headers, and every answer to a request with an Origin (errors included) carries
  * `Access-Control-Allow-Origin: *` and the exposed error headers.
+ *
+ * Wrapped in fastify-plugin on purpose: its onSend hook must reach every service's answers, so it
+ * runs in the context it is registered in (the root, before the services) instead of its own.
  */
-export function registerAwsCors(app: FastifyInstance): void {
+export const awsCors: FastifyPluginAsync = fp(async (app) => {
   app.route({
     method: 'OPTIONS',
     url: '*',
@@ -29,4 +33,4 @@ export function registerAwsCors(app: FastifyInstance): void {
     }
     return payload;
   });
-}
+}, { name: 'aws-cors' });

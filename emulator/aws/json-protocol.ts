@@ -1,11 +1,12 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { claimAwsRequests, isFastifyRequestError, jsonServiceKey, readAwsBodiesAsText } from './endpoint.js';
 import { AwsServiceError, InternalErrorException, SerializationException, UnknownOperationException } from './errors.js';
 import type { OperationTable, RequestContext } from './types.js';
 
 /**
  * The AWS JSON 1.1 protocol (Cognito user pools, Cognito identity): POST / with
- * `X-Amz-Target: <Prefix>.<Operation>` and a JSON body. Several JSON services share the
- * root route; the target prefix picks the service.
+ * `X-Amz-Target: <Prefix>.<Operation>` and a JSON body. Each JSON service serves itself in its
+ * own plugin context ({@link serveJsonService}); the target prefix routes to it (endpoint.ts).
  */
 export interface JsonService {
   /** e.g. `AWSCognitoIdentityProviderService` */
@@ -35,65 +36,58 @@ export function sendAwsJsonError(reply: FastifyReply, error: AwsServiceError): F
     .send(JSON.stringify({ __type: error.type, message: error.message }));
 }
 
-/** Content types AWS SDKs use for JSON protocols; kept as text so bad JSON becomes SerializationException. */
-export const JSON_CONTENT_TYPES = [JSON_11, 'application/x-amz-json-1.0', 'application/json'];
-
-/** True when the request names a JSON-protocol target (`X-Amz-Target`). */
-export function isJsonTargetRequest(request: FastifyRequest): boolean {
-  return typeof request.headers['x-amz-target'] === 'string';
+/**
+ * The JSON protocol's error handler, the only place its errors become bytes: an AwsServiceError
+ * as `{ __type, message }` with `x-amzn-errortype`; anything else an operation throws is logged
+ * and answered InternalErrorException (500).
+ */
+function jsonErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof AwsServiceError) return sendAwsJsonError(reply, error);
+  if (isFastifyRequestError(error)) throw error;
+  request.log.error({ err: error, target: request.headers['x-amz-target'] }, 'operation failed');
+  return sendAwsJsonError(reply, new InternalErrorException());
 }
 
-/** Dispatches one JSON 1.1 request to the service its target prefix names. */
-export async function handleJsonRequest(
-  services: JsonService[],
-  request: FastifyRequest,
-  reply: FastifyReply,
-): Promise<FastifyReply> {
-  const target = String(request.headers['x-amz-target'] ?? '');
-  const dot = target.lastIndexOf('.');
-  const service = services.find((s) => s.targetPrefix === target.slice(0, dot));
-  const operationName = target.slice(dot + 1);
-  const operation = service && Object.hasOwn(service.operations, operationName)
-    ? service.operations[operationName]
-    : undefined;
-  if (!operation) return sendAwsJsonError(reply, new UnknownOperationException(target || '(no X-Amz-Target)'));
-
-  let input: unknown;
+function parseJsonInput(body: unknown): Record<string, unknown> {
   try {
-    const text = typeof request.body === 'string' ? request.body : '';
-    input = text.trim() === '' ? {} : JSON.parse(text);
-    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-      throw new Error('expected a JSON object');
-    }
+    const text = typeof body === 'string' ? body : '';
+    const input: unknown = text.trim() === '' ? {} : JSON.parse(text);
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new Error('expected a JSON object');
+    return input as Record<string, unknown>;
   } catch (e) {
-    return sendAwsJsonError(reply, new SerializationException((e as Error).message));
-  }
-
-  const ctx: RequestContext = { log: request.log.child({ target }), host: request.headers.host };
-  try {
-    ctx.caller = await service!.authorize?.(operationName, request, input as Record<string, unknown>);
-    const output = await operation(input, ctx);
-    return reply.code(200).header('content-type', JSON_11).send(JSON.stringify(output ?? {}, wireReplacer));
-  } catch (e) {
-    if (e instanceof AwsServiceError) return sendAwsJsonError(reply, e);
-    ctx.log.error({ err: e }, 'operation failed');
-    return sendAwsJsonError(reply, new InternalErrorException());
+    throw new SerializationException((e as Error).message);
   }
 }
 
 /**
- * Registers the text parsers and a `POST /` route serving only JSON services. The full
- * emulator (emulator/app.ts) shares `POST /` with STS and calls {@link handleJsonRequest}.
+ * Serves one JSON service in `app`, which must be the service's own (encapsulated) plugin
+ * context: the text body parsers, the JSON error handler, and `POST /` / `GET /` for the
+ * requests whose `X-Amz-Target` prefix is the service's, dispatched to its operation registry.
  */
-export function registerJsonServices(app: FastifyInstance, services: JsonService[]): void {
-  addTextParsers(app, JSON_CONTENT_TYPES);
-  app.post('/', (request, reply) => handleJsonRequest(services, request, reply));
+export function serveJsonService(app: FastifyInstance, service: JsonService): void {
+  readAwsBodiesAsText(app);
+  app.setErrorHandler(jsonErrorHandler);
+  claimAwsRequests(app, jsonServiceKey(service.targetPrefix), async (request, reply) => {
+    const target = String(request.headers['x-amz-target']);
+    const operationName = target.slice(target.lastIndexOf('.') + 1);
+    const operation = Object.hasOwn(service.operations, operationName) ? service.operations[operationName] : undefined;
+    if (!operation) throw new UnknownOperationException(target);
+    const input = parseJsonInput(request.body);
+    const ctx: RequestContext = { log: request.log.child({ target }), host: request.headers.host };
+    ctx.caller = await service.authorize?.(operationName, request, input);
+    const output: unknown = await operation(input, ctx);
+    return reply.code(200).header('content-type', JSON_11).send(JSON.stringify(output ?? {}, wireReplacer));
+  });
 }
 
-export function addTextParsers(app: FastifyInstance, types: string[]): void {
-  for (const type of types) {
-    if (!app.hasContentTypeParser(type)) {
-      app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, body));
-    }
-  }
-}
+/**
+ * The fallback on `/`: a request no registered service claims (an unknown target prefix, no
+ * `X-Amz-Target` and no query `Action`) is answered as a JSON endpoint answers an unknown target.
+ */
+export const unclaimedAwsRequests: FastifyPluginAsync = async (app) => {
+  readAwsBodiesAsText(app);
+  app.setErrorHandler(jsonErrorHandler);
+  claimAwsRequests(app, undefined, async (request) => {
+    throw new UnknownOperationException(String(request.headers['x-amz-target'] ?? '') || '(no X-Amz-Target)');
+  });
+};

@@ -1,8 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registerJsonServices } from '../aws/json-protocol.js';
-import { cognitoIdpOperations, cognitoIdpService, isCognitoIdpOperation, registerUserPoolWellKnown } from './index.js';
+import { cognitoIdpOperations, cognitoIdpPlugin, cognitoIdpService, isCognitoIdpOperation } from './index.js';
 import { IAM_AUTHORIZED_OPERATIONS } from './authorize.js';
 import { TEST_ADMIN, TEST_CLIENT_ID, TEST_PASSWORD, TEST_POOL_ID, createTestDeps, sigV4Headers, signInWithPassword, type TestDeps } from '../../test/helpers/cognito-idp.js';
 
@@ -12,8 +11,7 @@ let app: FastifyInstance;
 beforeEach(async () => {
   deps = await createTestDeps();
   app = Fastify();
-  registerJsonServices(app, [cognitoIdpService(deps)]);
-  registerUserPoolWellKnown(app, deps);
+  await app.register(cognitoIdpPlugin, deps);
   await app.ready();
 });
 

@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify';
-import type { JsonService } from '../aws/json-protocol.js';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { serveJsonService, type JsonService } from '../aws/json-protocol.js';
 import type { OperationTable } from '../aws/types.js';
 import { adminAddUserToGroup } from './admin-add-user-to-group.js';
 import { adminCreateUser } from './admin-create-user.js';
@@ -53,12 +53,22 @@ export function isCognitoIdpOperation(name: string): name is CognitoIdpOperation
   return Object.hasOwn(cognitoIdpOperations, name);
 }
 
-/** The user-pool API as a JSON 1.1 service for `registerJsonServices`. */
+/** The user-pool API as a JSON 1.1 service: its registry and the IAM authorizer of admin operations. */
 export function cognitoIdpService(deps: CognitoIdpDeps): JsonService {
   const operations: OperationTable = {};
   for (const [name, factory] of Object.entries(cognitoIdpOperations)) operations[name] = factory(deps);
   return { targetPrefix: COGNITO_IDP_TARGET_PREFIX, operations, authorize: userPoolAuthorizer(deps.callers) };
 }
+
+/**
+ * Cognito user pools as one encapsulated Fastify plugin: JSON 1.1 body parsing, its error handler
+ * and the operation registry, serving `X-Amz-Target: AWSCognitoIdentityProviderService.*` on `/`,
+ * and the pools' discovery documents.
+ */
+export const cognitoIdpPlugin: FastifyPluginAsync<CognitoIdpDeps> = async (app, deps) => {
+  serveJsonService(app, cognitoIdpService(deps));
+  registerUserPoolWellKnown(app, deps);
+};
 
 /**
  * Cognito's per-pool discovery documents at Cognito's own paths:

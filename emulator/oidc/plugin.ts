@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { SigningKeys } from '../keys.js';
 
 /**
@@ -28,7 +28,15 @@ export function minioOidcIssuer(baseUrl: string): string {
   return `${baseUrl}${MINIO_OIDC_PATH}`;
 }
 
-export function registerMinioOidc(app: FastifyInstance, deps: { keys: SigningKeys; baseUrl: () => string }): void {
+export interface MinioOidcDeps {
+  /** The MinIO issuer's key (signs nothing else). */
+  keys: SigningKeys;
+  /** The emulator's own base URL once listening; the issuer is derived from it. */
+  baseUrl: () => string;
+}
+
+/** The provider's discovery document and JWKS, as one encapsulated Fastify plugin. */
+export const minioOidcPlugin: FastifyPluginAsync<MinioOidcDeps> = async (app, deps) => {
   app.get(`${MINIO_OIDC_PATH}/.well-known/openid-configuration`, async () => {
     const issuer = minioOidcIssuer(deps.baseUrl());
     return {
@@ -45,4 +53,4 @@ export function registerMinioOidc(app: FastifyInstance, deps: { keys: SigningKey
     };
   });
   app.get(`${MINIO_OIDC_PATH}/jwks.json`, async () => deps.keys.jwks());
-}
+};
