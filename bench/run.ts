@@ -13,7 +13,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { getGlobalDispatcher, setGlobalDispatcher } from 'undici';
-import { ensureMinio } from '../emulator/minio/locate.js';
+import { ensureMinio } from '../emulator/minio/build.js';
 import { Stack } from '../emulator/stack.js';
 import { createStackDispatcher } from '../emulator/transport/node.js';
 import { backendSynthesis } from './backend.js';

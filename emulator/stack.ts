@@ -21,7 +21,7 @@ import { OperationCounts } from './operation-counts.js';
 // while MinIO boots: a fresh process spawns MinIO after loading only what the spawn needs.
 import type { MinioAdmin } from './minio/admin.js';
 import { ExternalMinio, type ExternalMinioOptions } from './minio/external.js';
-import { ensureMinio } from './minio/locate.js';
+import { ensureMinio } from './minio/build.js';
 import { MinioServer, type MinioExit, type StartedMinio } from './minio/server.js';
 import type { SigningKeys } from './keys.js';
 import type { StateDir } from './state/state-dir.js';

@@ -1,4 +1,4 @@
-import { describeMinio, type MinioDiagnosis } from '../../emulator/minio/locate.js';
+import { describeMinio, type MinioDiagnosis } from './doctor-minio.js';
 import { chromiumMissingMessage, chromiumVersion, locateChromium } from '../../harness/runner/browser/chromium.js';
 
 /** The browser client's Chromium, as `ase doctor` reports it. */

@@ -1,4 +1,4 @@
-import { ensureMinio } from '../../emulator/minio/locate.js';
+import { ensureMinio } from '../../emulator/minio/build.js';
 import { progressToStderr } from './progress.js';
 
 /** `ase setup`: find or build the MinIO server once, so the first test run does not have to. */

@@ -24,7 +24,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { BucketConfig } from '../../emulator/config.js';
 import { SigningKeys } from '../../emulator/keys.js';
 import { MinioAdmin } from '../../emulator/minio/admin.js';
-import { ensureMinio } from '../../emulator/minio/locate.js';
+import { ensureMinio } from '../../emulator/minio/build.js';
 import { MinioServer, type StartedMinio } from '../../emulator/minio/server.js';
 import { assumeRoleWithWebIdentity, type WebIdentityCredentials } from '../../emulator/minio/sts.js';
 import { buildRolePolicies, installableMinioPolicy, type RolePolicyBuild } from '../../emulator/policy/index.js';

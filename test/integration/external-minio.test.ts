@@ -14,7 +14,7 @@ import { list, StorageError, uploadData } from 'aws-amplify/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installNodeTransport, Stack, type AppConfig, type InstalledTransport } from '../../index.js';
 import { MinioAdmin } from '../../emulator/minio/admin.js';
-import { ensureMinio } from '../../emulator/minio/locate.js';
+import { ensureMinio } from '../../emulator/minio/build.js';
 import { MinioServer, type StartedMinio } from '../../emulator/minio/server.js';
 import { minioSettingsForEmulator } from '../../emulator/minio/trust.js';
 import { clientUser, thrown } from '../helpers/amplify-client.js';

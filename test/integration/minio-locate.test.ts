@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  MinioBuildError, MinioNotFoundError, cachedMinioPath, describeMinio, ensureMinio, locateMinio, minioCacheDir,
-} from '../../emulator/minio/locate.js';
+import { describeMinio } from '../../cli/commands/doctor-minio.js';
+import { MinioBuildError, ensureMinio } from '../../emulator/minio/build.js';
+import { MinioNotFoundError, cachedMinioPath, locateMinio, minioCacheDir } from '../../emulator/minio/locate.js';
 import { MINIO_VERSION } from '../../emulator/minio/version.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
@@ -133,7 +133,7 @@ describe('ensureMinio', () => {
     const log = join(root, 'installs.log');
     const compiled = await compileMinioModules(join(root, 'js'));
     await writeFile(join(compiled, 'ensure.mjs'), `
-      import { ensureMinio } from './locate.js';
+      import { ensureMinio } from './build.js';
       const found = await ensureMinio({ go: process.argv[2], pollMs: 50 });
       console.log(JSON.stringify(found));
     `);

@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureMinio } from '../../emulator/minio/locate.js';
+import { ensureMinio } from '../../emulator/minio/build.js';
 import { claimPort, foreignListeners, portIsFree } from '../../emulator/minio/ports.js';
 import { MinioServer, MinioStartError } from '../../emulator/minio/server.js';
 import { sendSigned } from '../../emulator/minio/sigv4.js';

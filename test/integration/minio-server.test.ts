@@ -17,7 +17,7 @@ import {
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MinioAdmin, MinioAdminError } from '../../emulator/minio/admin.js';
-import { ensureMinio } from '../../emulator/minio/locate.js';
+import { ensureMinio } from '../../emulator/minio/build.js';
 import { MinioServer, MinioStartError, validateDomains, type StartedMinio } from '../../emulator/minio/server.js';
 import { sendSigned } from '../../emulator/minio/sigv4.js';
 

@@ -10,7 +10,7 @@ import type { JWTPayload } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SigningKeys } from '../../emulator/keys.js';
 import { MinioAdmin } from '../../emulator/minio/admin.js';
-import { ensureMinio } from '../../emulator/minio/locate.js';
+import { ensureMinio } from '../../emulator/minio/build.js';
 import { MinioServer, type StartedMinio } from '../../emulator/minio/server.js';
 import { assumeRoleWithWebIdentity, MinioStsError, type WebIdentityCredentials } from '../../emulator/minio/sts.js';
 
