@@ -11,7 +11,7 @@ import type { ScenarioClientKind } from './scenario/types.js';
 import { ScenarioSession } from './runner/run-scenario.js';
 import { caseTitle } from './runner/scenario-client.js';
 import { corsExplanation, formatRequest, pathLabel } from './reporters/format.js';
-import { RecordingDispatcher } from './runner/request-recorder.js';
+import { recordingDispatcher } from './runner/request-recorder.js';
 import { loadScenarioFiles } from './scenario/load-many.js';
 
 export interface ScenarioTestsOptions {
@@ -47,7 +47,7 @@ async function acquireStack(options: StackOptions | undefined): Promise<Stack> {
   if (!g[SHARED]) {
     const previousDispatcher = getGlobalDispatcher();
     const stack = Stack.start(options).then((s) => {
-      setGlobalDispatcher(new RecordingDispatcher(createStackDispatcher(s.transportTargets)));
+      setGlobalDispatcher(recordingDispatcher(createStackDispatcher(s.transportTargets)));
       return s;
     });
     g[SHARED] = { stack, users: 0, previousDispatcher };

@@ -1,6 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { Dispatcher } from 'undici';
-import { bindAll } from '../../emulator/transport/wrap-handler.js';
+import { DecoratorHandler, Dispatcher } from 'undici';
 
 export interface TimedRequest {
   host: string;
@@ -44,24 +43,8 @@ export class TimingDispatcher extends Dispatcher {
     } catch {
       /* not a URL origin */
     }
-    let status = 0;
-    const done = () => collector({ host, method: options.method, path: options.path, ms: performance.now() - started, status });
-    const wrapped: Dispatcher.DispatchHandlers = {
-      ...bindAll(handler),
-      onHeaders(statusCode, headers, resume, statusText) {
-        status = statusCode;
-        return handler.onHeaders ? handler.onHeaders(statusCode, headers, resume, statusText) : true;
-      },
-      onComplete(trailers) {
-        done();
-        handler.onComplete?.(trailers);
-      },
-      onError(error) {
-        done();
-        handler.onError?.(error);
-      },
-    };
-    return this.inner.dispatch(options, wrapped);
+    const done = (status: number) => collector({ host, method: options.method, path: options.path, ms: performance.now() - started, status });
+    return this.inner.dispatch(options, new TimingHandler(handler, done));
   }
 
   override close(): Promise<void> {
@@ -70,5 +53,29 @@ export class TimingDispatcher extends Dispatcher {
 
   override destroy(): Promise<void> {
     return this.inner.destroy();
+  }
+}
+
+/** Forwards everything, telling `done` the status once the request has completed or failed. */
+class TimingHandler extends DecoratorHandler {
+  private status = 0;
+
+  constructor(private readonly handler: Dispatcher.DispatchHandlers, private readonly done: (status: number) => void) {
+    super(handler);
+  }
+
+  onHeaders(statusCode: number, headers: Buffer[], resume: () => void, statusText: string): boolean {
+    this.status = statusCode;
+    return this.handler.onHeaders ? this.handler.onHeaders(statusCode, headers, resume, statusText) : true;
+  }
+
+  onComplete(trailers: string[] | null): void {
+    this.done(this.status);
+    this.handler.onComplete?.(trailers);
+  }
+
+  onError(error: Error): void {
+    this.done(this.status);
+    this.handler.onError?.(error);
   }
 }

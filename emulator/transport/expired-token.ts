@@ -1,48 +1,51 @@
-import type { Dispatcher } from 'undici';
+import { DecoratorHandler, type Dispatcher } from 'undici';
 import { decodeJwt } from 'jose';
-import { bindAll, WrappingDispatcher } from './wrap-handler.js';
+import { interceptRoute } from './intercept.js';
 
 /**
  * MinIO refuses a request signed with an expired session as `403 InvalidAccessKeyId`; AWS answers
  * `400 ExpiredToken`, and that is what a client's error handling (and a scenario's `expect`) is
  * written against. MinIO still decides: this only rewrites MinIO's refusal, and only when the
  * request's own session token (MinIO's session tokens are JWTs with an `exp`) has expired.
+ * An interceptor for `dispatcher.compose()`.
  */
-export class ExpiredTokenDispatcher extends WrappingDispatcher {
-  constructor(inner: Dispatcher, private readonly now: () => number = Date.now) {
-    super(inner, 's3');
+export function expiredTokenInterceptor(now: () => number = Date.now): Dispatcher.DispatcherComposeInterceptor {
+  return interceptRoute('s3', (options, handler) =>
+    hasExpiredSession(sessionToken(options), now()) ? new ExpiredTokenHandler(options, handler) : undefined);
+}
+
+/** Forwards the answer to a request with an expired session, with MinIO's 403 replaced by AWS's 400 ExpiredToken. */
+class ExpiredTokenHandler extends DecoratorHandler {
+  private rewriting = false;
+
+  constructor(private readonly options: Dispatcher.DispatchOptions, private readonly handler: Dispatcher.DispatchHandlers) {
+    super(handler);
   }
 
-  protected wrap(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): Dispatcher.DispatchHandlers | undefined {
-    if (!hasExpiredSession(sessionToken(options), this.now())) return undefined;
+  onHeaders(statusCode: number, headers: Buffer[], resume: () => void, statusText: string): boolean {
+    const handler = this.handler;
+    if (statusCode !== 403) return handler.onHeaders ? handler.onHeaders(statusCode, headers, resume, statusText) : true;
+    this.rewriting = true;
+    const out: Buffer[] = [];
+    for (let i = 0; i + 1 < (headers?.length ?? 0); i += 2) {
+      const name = String(headers[i]).toLowerCase();
+      if (name === 'content-length' || name === 'content-type') continue;
+      out.push(headers[i]!, headers[i + 1]!);
+    }
+    const isHead = this.options.method === 'HEAD';
+    out.push(Buffer.from('content-type'), Buffer.from('application/xml'));
+    out.push(Buffer.from('content-length'), Buffer.from(String(isHead ? 0 : EXPIRED_TOKEN_BODY.length)));
+    return handler.onHeaders ? handler.onHeaders(400, out, resume, 'Bad Request') : true;
+  }
 
-    let rewriting = false;
-    const body = EXPIRED_TOKEN_BODY;
-    return {
-      ...bindAll(handler),
-      onHeaders(statusCode, headers, resume, statusText) {
-        if (statusCode !== 403) return handler.onHeaders ? handler.onHeaders(statusCode, headers, resume, statusText) : true;
-        rewriting = true;
-        const out: Buffer[] = [];
-        for (let i = 0; i + 1 < (headers?.length ?? 0); i += 2) {
-          const name = String(headers![i]).toLowerCase();
-          if (name === 'content-length' || name === 'content-type') continue;
-          out.push(headers![i] as Buffer, headers![i + 1] as Buffer);
-        }
-        const isHead = options.method === 'HEAD';
-        out.push(Buffer.from('content-type'), Buffer.from('application/xml'));
-        out.push(Buffer.from('content-length'), Buffer.from(String(isHead ? 0 : body.length)));
-        return handler.onHeaders ? handler.onHeaders(400, out, resume, 'Bad Request') : true;
-      },
-      onData(chunk) {
-        if (rewriting) return true; // MinIO's body is replaced by AWS's
-        return handler.onData ? handler.onData(chunk) : true;
-      },
-      onComplete(trailers) {
-        if (rewriting && options.method !== 'HEAD') handler.onData?.(body);
-        handler.onComplete?.(trailers);
-      },
-    };
+  onData(chunk: Buffer): boolean {
+    if (this.rewriting) return true; // MinIO's body is replaced by AWS's
+    return this.handler.onData ? this.handler.onData(chunk) : true;
+  }
+
+  onComplete(trailers: string[] | null): void {
+    if (this.rewriting && this.options.method !== 'HEAD') this.handler.onData?.(EXPIRED_TOKEN_BODY);
+    this.handler.onComplete?.(trailers);
   }
 }
 

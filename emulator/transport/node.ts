@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { Agent, buildConnector, getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
-import { ExpiredTokenDispatcher } from './expired-token.js';
+import { expiredTokenInterceptor } from './expired-token.js';
 import { addressFor, unsupportedHostMessage, type TransportTargets } from './routes.js';
 
 export type { TransportTargets } from './routes.js';
@@ -35,7 +35,7 @@ export function createStackDispatcher(targets: TransportTargets): Dispatcher {
       socket.once('error', (error) => callback(error, null));
     },
   });
-  return new ExpiredTokenDispatcher(agent);
+  return agent.compose(expiredTokenInterceptor());
 }
 
 /**

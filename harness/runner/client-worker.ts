@@ -4,7 +4,7 @@ import { createStackDispatcher, type TransportTargets } from '../../emulator/tra
 import type { AmplifyOutputs } from '../../emulator/outputs.js';
 import type { ScenarioCase } from '../scenario/types.js';
 import type { ScenarioPlan } from './plan.js';
-import { RecordingDispatcher } from './request-recorder.js';
+import { recordingDispatcher } from './request-recorder.js';
 import { ScenarioClient } from './scenario-client.js';
 import { signInHere, type SignedInSession } from './sign-in.js';
 
@@ -29,7 +29,7 @@ let client: ScenarioClient | undefined;
 async function handle(message: ToWorker): Promise<unknown> {
   switch (message.type) {
     case 'init':
-      setGlobalDispatcher(new RecordingDispatcher(createStackDispatcher(message.targets)));
+      setGlobalDispatcher(recordingDispatcher(createStackDispatcher(message.targets)));
       return undefined;
     case 'signIn':
       return signInHere(message.outputs, message.user);

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Dispatcher } from 'undici';
+import { DecoratorHandler, type Dispatcher } from 'undici';
 import type { DecidingRequest } from '../results.js';
-import { bindAll, WrappingDispatcher } from '../../emulator/transport/wrap-handler.js';
+import { interceptRoute } from '../../emulator/transport/intercept.js';
 
 /** Requests made while one case runs; the last S3 one decided it. */
 export interface CaseRecording {
@@ -10,7 +10,7 @@ export interface CaseRecording {
 
 const current = new AsyncLocalStorage<CaseRecording>();
 
-/** Runs `fn` with every S3 request it makes (through the recording dispatcher) recorded. */
+/** Runs `fn` with every S3 request it makes (through {@link recordingDispatcher}) recorded. */
 export function recordRequests<T>(recording: CaseRecording, fn: () => Promise<T>): Promise<T> {
   return current.run(recording, fn);
 }
@@ -18,36 +18,41 @@ export function recordRequests<T>(recording: CaseRecording, fn: () => Promise<T>
 const ERROR_BODY_LIMIT = 4096;
 
 /**
- * Wraps a dispatcher and records, for the case running in the current async context, each S3
- * request's method, URL, status and (for errors) the S3 error code from the body. The body still
- * reaches the client unchanged.
+ * `inner` with each S3 request recorded, for the case running in the current async context: its
+ * method, URL, status and (for errors) the S3 error code from the body. The body still reaches the
+ * client unchanged.
  */
-export class RecordingDispatcher extends WrappingDispatcher {
-  constructor(inner: Dispatcher) {
-    super(inner, 's3');
-  }
-
-  protected wrap(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandlers): Dispatcher.DispatchHandlers | undefined {
+export function recordingDispatcher(inner: Dispatcher): Dispatcher {
+  return inner.compose(interceptRoute('s3', (options, handler) => {
     const recording = current.getStore();
     if (!recording) return undefined;
     const entry: DecidingRequest = { method: options.method, url: `${String(options.origin)}${options.path}`, status: 0 };
     recording.requests.push(entry);
-    let errorBody = '';
-    return {
-      ...bindAll(handler),
-      onHeaders(statusCode, headers, resume, statusText) {
-        entry.status = statusCode;
-        return handler.onHeaders ? handler.onHeaders(statusCode, headers, resume, statusText) : true;
-      },
-      onData(chunk) {
-        if (entry.status >= 400 && errorBody.length < ERROR_BODY_LIMIT) errorBody += chunk.toString('utf8');
-        return handler.onData ? handler.onData(chunk) : true;
-      },
-      onComplete(trailers) {
-        const code = /<Code>([^<]+)<\/Code>/.exec(errorBody)?.[1];
-        if (code) entry.code = code;
-        handler.onComplete?.(trailers);
-      },
-    };
+    return new RecordingHandler(entry, handler);
+  }));
+}
+
+/** Forwards an S3 answer unchanged, noting its status and error code in `entry`. */
+class RecordingHandler extends DecoratorHandler {
+  private errorBody = '';
+
+  constructor(private readonly entry: DecidingRequest, private readonly handler: Dispatcher.DispatchHandlers) {
+    super(handler);
+  }
+
+  onHeaders(statusCode: number, headers: Buffer[], resume: () => void, statusText: string): boolean {
+    this.entry.status = statusCode;
+    return this.handler.onHeaders ? this.handler.onHeaders(statusCode, headers, resume, statusText) : true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.entry.status >= 400 && this.errorBody.length < ERROR_BODY_LIMIT) this.errorBody += chunk.toString('utf8');
+    return this.handler.onData ? this.handler.onData(chunk) : true;
+  }
+
+  onComplete(trailers: string[] | null): void {
+    const code = /<Code>([^<]+)<\/Code>/.exec(this.errorBody)?.[1];
+    if (code) this.entry.code = code;
+    this.handler.onComplete?.(trailers);
   }
 }

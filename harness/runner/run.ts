@@ -11,7 +11,7 @@ import { BrowserRun, ChromiumMissingError } from './browser/browser-client.js';
 import { inProcessClient, runScenario, type ClientHalf, type ScenarioPlan } from './run-scenario.js';
 import { planTitle } from './plan.js';
 import { ClientWorkerPool, clientWorkersAvailable } from './client-workers.js';
-import { RecordingDispatcher } from './request-recorder.js';
+import { recordingDispatcher } from './request-recorder.js';
 import { selectShard } from './shard.js';
 import type { SignInService } from './sign-in.js';
 import type { WarmApps } from './warm-apps.js';
@@ -180,7 +180,7 @@ export async function runScenarios(scenarios: Scenario[], options: RunOptions): 
     // In this thread: the client addresses AWS host names; route them to this stack, recording S3
     // requests per case.
     const previousDispatcher = getGlobalDispatcher();
-    const dispatcher = new RecordingDispatcher(createStackDispatcher(options.stack.transportTargets));
+    const dispatcher = recordingDispatcher(createStackDispatcher(options.stack.transportTargets));
     setGlobalDispatcher(dispatcher);
     try {
       return await runPlans(plans, options, reporter, startedAt, started, concurrency, orBrowser(() => ({ client: inProcessClient(), release: () => {} })));

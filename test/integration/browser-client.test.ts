@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { getGlobalDispatcher, setGlobalDispatcher, type Dispatcher } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStackDispatcher } from '../../emulator/transport/node.js';
-import { RecordingDispatcher } from '../../harness/runner/request-recorder.js';
+import { recordingDispatcher } from '../../harness/runner/request-recorder.js';
 import { Stack } from '../../emulator/stack.js';
 import { BrowserRun } from '../../harness/runner/browser/browser-client.js';
 import { locateChromium } from '../../harness/runner/browser/chromium.js';
@@ -30,7 +30,7 @@ describe.skipIf(!chromium)('the browser client', () => {
   beforeAll(async () => {
     stack = await Stack.start();
     previous = getGlobalDispatcher();
-    setGlobalDispatcher(new RecordingDispatcher(createStackDispatcher(stack.transportTargets)));
+    setGlobalDispatcher(recordingDispatcher(createStackDispatcher(stack.transportTargets)));
     browser = await BrowserRun.launch({ frontDoor: stack.frontDoor });
   }, 120_000);
   afterAll(async () => {
