@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunShard, RunSummary, ScenarioResult } from '../results.js';
 import { scenarioKey } from './format.js';
@@ -44,15 +44,10 @@ export async function findResultsFiles(args: readonly string[], cwd = process.cw
   return [...new Set(found)];
 }
 
+/** Every file called `name` below `dir`, skipping node_modules and dot folders (and not following symbolic links). */
 async function walkFor(dir: string, name: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await walkFor(full, name)));
-    else if (entry.name === name) out.push(full);
-  }
-  return out;
+  const { glob } = await import('tinyglobby'); // loaded by merge-reports only, not by every import of the package
+  return glob(`**/${name}`, { cwd: dir, absolute: true, dot: false, ignore: ['**/node_modules/**'], followSymbolicLinks: false });
 }
 
 /** Reads a results.json written by the json reporter, checking it is one. */
