@@ -1,34 +1,10 @@
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { glob } from 'tinyglobby';
 
-const SCENARIO_EXTENSIONS = ['.yaml', '.yml'];
-
-/** `**` any number of folders, `*` any characters but `/`, `?` one character. */
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const ch = glob[i]!;
-    if (ch === '*' && glob[i + 1] === '*') {
-      re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
-      i += glob[i + 2] === '/' ? 2 : 1;
-    } else if (ch === '*') re += '[^/]*';
-    else if (ch === '?') re += '[^/]';
-    else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
-async function walk(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  const out: string[] = [];
-  for (const entry of entries) {
-    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await walk(full)));
-    else out.push(full);
-  }
-  return out;
-}
+const SCENARIO_EXTENSIONS = ['yaml', 'yml'];
+/** Never searched: dependencies, and (tinyglobby's default, `dot: false`) dot files and folders. */
+const IGNORE = ['**/node_modules/**'];
 
 /**
  * Expands command-line arguments into scenario files: a file is taken as is (YAML or JSON); a
@@ -43,18 +19,18 @@ export async function expandScenarioArgs(args: string[], cwd = process.cwd()): P
       const info = await stat(absolute).catch(() => undefined);
       if (!info) throw new Error(`${arg}: no such file or folder`);
       if (info.isDirectory()) {
-        const files = (await walk(absolute)).filter((f) => SCENARIO_EXTENSIONS.includes(path.extname(f)));
+        const files = await glob(SCENARIO_EXTENSIONS.map((ext) => `**/*.${ext}`), { cwd: absolute, absolute: true, ignore: IGNORE });
         if (files.length === 0) throw new Error(`${arg}: folder has no .yaml or .yml scenario files`);
-        files.forEach((f) => found.add(f));
+        files.forEach((f) => found.add(path.resolve(f)));
       } else found.add(absolute);
       continue;
     }
     const normalized = absolute.split(path.sep).join('/');
     const fixed = normalized.slice(0, normalized.search(/[*?]/)).replace(/[^/]*$/, '');
-    const re = globToRegExp(normalized);
-    const files = (await walk(fixed || '/').catch(() => [])).filter((f) => re.test(f.split(path.sep).join('/')));
+    // Matched from its fixed leading folders, so `../other/**/*.yaml` works as written.
+    const files = await glob(normalized.slice(fixed.length), { cwd: fixed || '/', absolute: true, ignore: IGNORE }).catch(() => []);
     if (files.length === 0) throw new Error(`${arg}: matched no files`);
-    files.forEach((f) => found.add(f));
+    files.forEach((f) => found.add(path.resolve(f)));
   }
   return [...found].sort();
 }
