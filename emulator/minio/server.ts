@@ -1,6 +1,8 @@
 /**
  * MinIO as a child process on loopback: the builder ({@link MinioServer}) and the running handle
- * ({@link StartedMinio}). The process itself is supervised by ./supervisor.ts.
+ * ({@link StartedMinio}). The process itself is supervised by ./supervisor.ts; ports are claimed in
+ * ./ports.ts. Just over 400 lines: the start, with its port-conflict retries and the failure
+ * report a person can act on, is one sequence best read in one place.
  */
 import { randomBytes } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';

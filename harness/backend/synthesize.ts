@@ -1,3 +1,11 @@
+/**
+ * Synthesizing an app's Amplify backend (`amplify/backend.ts`) into a CloudFormation assembly, as
+ * `ampx` would: the cache in front (cache.ts), batches of backends split over child processes
+ * (synth-child.ts runs them), and the errors a user can act on (errors.ts).
+ * About 400 lines because the batch runner owns the children's whole life (spawn, the fd-3 result
+ * channel, timeouts, retrying a backend that killed its child alone); the pieces around it are
+ * their own files.
+ */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
