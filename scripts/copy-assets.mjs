@@ -5,6 +5,7 @@ import { join } from 'node:path';
 
 const ASSETS = [
   'emulator/minio/watchdog.cjs', // the MinIO supervisor's watchdog process
+  'emulator/minio/proc-stat.cjs', // a process's /proc/<pid>/stat, read by the supervisor and the watchdog
   'harness/reporters/assets', // the HTML report's stylesheet and script
 ];
 

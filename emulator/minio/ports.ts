@@ -17,7 +17,8 @@
  *
  * Both need Linux (abstract sockets, procfs); elsewhere only the probe and MinIO's own check remain.
  */
-import { readdir, readFile, readlink } from 'node:fs/promises';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 
 const HOST = '127.0.0.1';
@@ -120,14 +121,11 @@ const TCP_LISTEN = '0A';
  */
 export async function foreignListeners(port: number, pid: number): Promise<string[] | undefined> {
   if (!SUPPORTED) return undefined;
+  // The kernel walks its whole connection hash table for each table (about 5 ms on a machine with
+  // much memory, however few sockets there are): both at once, off the event loop.
+  const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((table) => readFile(table, 'utf8').catch(() => ''))); // '': no IPv6
   const listeners: Array<{ address: string; inode: string }> = [];
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text: string;
-    try {
-      text = await readFile(table, 'utf8');
-    } catch {
-      continue; // no IPv6
-    }
+  for (const text of tables) {
     for (const line of text.split('\n').slice(1)) {
       // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode ...
       const fields = line.trim().split(/\s+/);
@@ -138,24 +136,33 @@ export async function foreignListeners(port: number, pid: number): Promise<strin
       if (address) listeners.push({ address: `${address}:${port}`, inode: fields[9]! });
     }
   }
-  const own = await socketInodesOf(pid);
+  const own = socketInodesOf(pid);
   if (!own) return undefined;
   return listeners.filter((l) => !own.has(l.inode)).map((l) => l.address);
 }
 
-/** The inodes of the sockets process `pid` has open, or undefined when they cannot be read. */
-async function socketInodesOf(pid: number): Promise<Set<string> | undefined> {
+/**
+ * The inodes of the sockets process `pid` has open, or undefined when they cannot be read.
+ * Read synchronously: a few dozen procfs entries cost microseconds each, where a round trip
+ * through libuv's thread pool for each would add milliseconds.
+ */
+function socketInodesOf(pid: number): Set<string> | undefined {
   let fds: string[];
   try {
-    fds = await readdir(`/proc/${pid}/fd`);
+    fds = readdirSync(`/proc/${pid}/fd`);
   } catch {
     return undefined;
   }
   const inodes = new Set<string>();
-  await Promise.all(fds.map(async (fd) => {
-    const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+  for (const fd of fds) {
+    let target = '';
+    try {
+      target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+    } catch {
+      /* closed meanwhile */
+    }
     const match = /^socket:\[(\d+)\]$/.exec(target);
     if (match) inodes.add(match[1]!);
-  }));
+  }
   return inodes;
 }

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { validateDomains } from './domains.js';
 import { claimFreePort, claimIfFree, foreignListeners, freePorts, type PortClaim } from './ports.js';
 import { DEFAULT_S3_DOMAINS } from './regions.js';
-import { Supervisor, type ProcessExit, type WatchdogConfig } from './supervisor.js';
+import { Supervisor, type ProcessExit, type ServerCommand } from './supervisor.js';
 
 export { validateDomains } from './domains.js';
 /** How a MinIO ended. `requested`: stop() (or the parent's exit) asked it to. */
@@ -239,7 +239,7 @@ export class MinioServer {
     }
     Object.assign(env, this.extraEnv);
 
-    const config: WatchdogConfig = {
+    const command: ServerCommand = {
       command: this.binary,
       args: [
         'server',
@@ -253,14 +253,22 @@ export class MinioServer {
       graceMs: this.graceMs,
     };
     const started = Date.now();
-    const proc = new Supervisor(config, { label: 'MinIO', keepLines: LOG_LINES_KEPT, ...(this.logConsumer ? { onLine: this.logConsumer } : {}) });
+    const proc = new Supervisor(command, { label: 'MinIO', keepLines: LOG_LINES_KEPT, ...(this.logConsumer ? { onLine: this.logConsumer } : {}) });
     onSpawned();
     const healthUrl = `http://${HOST}:${port}/minio/health/cluster`;
+    // With SO_REUSEPORT another server bound in the same instant would share the port and get
+    // part of our connections: ours must be the only listener. Looked at once the port first
+    // answers (bound by then, ours or not), while MinIO finishes its start-up.
+    let listenersCheck: Promise<string[] | undefined> | undefined;
     try {
       await proc.spawned();
       await proc.waitReady(
         async () => {
           const status = await httpStatus(healthUrl, 1_000);
+          if (typeof status === 'number') {
+            listenersCheck ??= foreignListeners(port, proc.pid!);
+            listenersCheck.catch(() => undefined); // awaited below, once ready
+          }
           if (status !== 200) return typeof status === 'number' ? `HTTP ${status}` : status;
           // 200 from the port is not proof it is ours: another MinIO may hold a port we were
           // told was free (ours then dies with "port already in use"). Ours says where it listens.
@@ -270,9 +278,7 @@ export class MinioServer {
         (last) => `not ready within ${this.startupTimeoutMs} ms: ${healthUrl} last answered ${last}` +
           (last === 'HTTP 503' ? ' (503: object layer or IAM, including OpenID, not initialised)' : ''),
       );
-      // Ours answers, but with SO_REUSEPORT another server bound in the same instant would share
-      // the port and get part of our connections: ours must be the only listener.
-      const others = await foreignListeners(port, proc.pid!);
+      const others = await (listenersCheck ?? foreignListeners(port, proc.pid!));
       if (others?.length) throw new PortSharedError(`another process also listens on ${others.join(', ')}`);
     } catch (err) {
       await proc.stop();
@@ -360,7 +366,7 @@ export class StartedMinio implements AsyncDisposable {
   get pid(): number {
     return this.proc.pid ?? -1;
   }
-  /** The watchdog's process id (MinIO's parent). */
+  /** The watchdog's process id (it runs beside MinIO and stops it if this process dies). */
   get watchdogPid(): number {
     return this.proc.watchdogPid;
   }

@@ -1,7 +1,8 @@
 /**
- * A supervised server process: the server runs under a small watchdog process (watchdog.cjs)
- * that stops it when this process goes away, however it goes (stop(), exit, crash, SIGKILL).
- * Nothing here knows about MinIO; server.ts configures one for it.
+ * A supervised server process. The server is spawned first, directly, in a process group of its
+ * own: nothing stands between the call and its start. A small watchdog process (watchdog.cjs) is
+ * spawned right after it and stops it when this process goes away, however it goes (exit, crash,
+ * SIGKILL). Nothing here knows about MinIO; server.ts configures one for it.
  *
  * No process-wide handlers are installed: the watchdog's stdin pipe is the safety net (it closes
  * when this process dies), and signal handling belongs to the program (cli/), which stops its
@@ -9,17 +10,26 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { isAlive } from './process.js';
 
-/** What the watchdog runs, sent to it as the first line on stdin. */
-export interface WatchdogConfig {
+/** The server to run. Its environment goes to the server only, never to the watchdog. */
+export interface ServerCommand {
   command: string;
   args: string[];
   env: Record<string, string>;
   /** Removed (recursively) once the server is gone: its data dir, or the temp dir holding it. */
   removeDir?: string;
   /** SIGTERM → SIGKILL grace period. */
+  graceMs: number;
+}
+
+/** What the watchdog is told, as the first line on its stdin. */
+export interface WatchdogConfig {
+  pid: number;
+  /** The server's start time in /proc/<pid>/stat (Linux): the watchdog signals only that process. */
+  startTime?: string;
+  removeDir?: string;
   graceMs: number;
 }
 
@@ -30,12 +40,12 @@ export interface ProcessExit {
   requested: boolean;
 }
 
-type WatchdogEvent =
-  | { type: 'spawned'; pid: number }
-  | { type: 'error'; message: string }
-  | { type: 'exit'; code: number | null; signal: string | null; stopping: boolean };
+type WatchdogEvent = { type: 'stopping' };
 
 const WATCHDOG = fileURLToPath(new URL('./watchdog.cjs', import.meta.url));
+const { statOf } = createRequire(import.meta.url)('./proc-stat.cjs') as {
+  statOf(pid: number): { state: string; startTime: string } | undefined;
+};
 
 export interface SupervisorOptions {
   /** Names the server in messages ("MinIO exited during start-up"). */
@@ -47,68 +57,116 @@ export interface SupervisorOptions {
 }
 
 export class Supervisor {
-  private readonly watchdog: ChildProcess;
+  private readonly server: ChildProcess;
+  private readonly watchdog: ChildProcess | undefined;
   private readonly lines: string[] = [];
   private readonly keepLines: number;
   private serverPid: number | undefined;
   private spawnError: string | undefined;
-  private exitInfo: { code: number | null; signal: string | null; byWatchdog: boolean } | undefined;
+  private exitInfo: { code: number | null; signal: string | null } | undefined;
+  /** The watchdog said it is stopping the server (it got a signal). */
+  private stoppedByWatchdog = false;
+  private watchdogGone = false;
+  private readonly serverExited: Promise<void>;
   private readonly watchdogExited: Promise<void>;
-  /** Resolves once the server and its watchdog are gone, whatever the reason. */
+  /** Resolves once the server and its watchdog are gone (and the dir removed), whatever the reason. */
   readonly exited: Promise<ProcessExit>;
   private readonly outputClosed: Promise<void>;
   private readonly listeners = new Set<() => void>();
   private stopping: Promise<void> | undefined;
 
   constructor(
-    private readonly config: WatchdogConfig,
+    private readonly config: ServerCommand,
     private readonly options: SupervisorOptions,
   ) {
     this.keepLines = options.keepLines ?? 200;
-    // A clean environment for the watchdog: NODE_OPTIONS from a test runner (loaders, inspector)
-    // has no business there. The server's environment travels inside the config.
-    const watchdogEnv: Record<string, string> = {};
-    if (process.env.PATH) watchdogEnv.PATH = process.env.PATH;
-    this.watchdog = spawn(process.execPath, [WATCHDOG], {
-      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-      env: watchdogEnv,
+    this.server = spawn(config.command, config.args, {
+      env: config.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: a Ctrl-C to the foreground group does not reach it half-way
+      // through a stop, and the group is what is signalled.
+      detached: true,
       windowsHide: true,
     });
-    this.watchdog.stdin?.on('error', () => {}); // EPIPE when the watchdog is already gone
-    // The config (with the server's environment and secrets) goes over the pipe, not argv.
-    this.watchdog.stdin?.write(`${JSON.stringify(config)}\n`);
-    this.watchdogExited = new Promise((resolve) => {
-      this.watchdog.on('exit', () => {
+    this.serverExited = new Promise((resolve) => {
+      this.server.on('spawn', () => {
+        this.serverPid = this.server.pid;
+        this.notify();
+      });
+      this.server.on('exit', (code, signal) => {
+        this.exitInfo = { code, signal };
+        this.tellWatchdogExited();
         resolve();
         this.notify();
       });
-      this.watchdog.on('error', (err) => {
-        this.spawnError ??= `could not start the watchdog (${process.execPath}): ${err.message}`;
-        resolve();
+      this.server.on('error', (err) => {
+        // Not spawned (ENOENT, EACCES): no exit event follows.
+        if (this.serverPid === undefined) {
+          this.spawnError ??= err.message;
+          this.tellWatchdogExited();
+          resolve();
+        }
         this.notify();
       });
     });
     this.outputClosed = new Promise((resolve) => {
-      this.watchdog.on('close', () => resolve());
-      this.watchdog.on('error', () => resolve());
+      this.server.on('close', () => resolve());
+      this.server.on('error', () => { if (this.serverPid === undefined) resolve(); });
     });
-    this.exited = this.watchdogExited.then(() => ({
+    readLines(this.server.stdout, (line) => this.pushLine(line));
+    readLines(this.server.stderr, (line) => this.pushLine(line));
+
+    // The watchdog, right after: the server is booting meanwhile. A clean environment for it:
+    // NODE_OPTIONS from a test runner (loaders, inspector) has no business there.
+    this.watchdog = this.server.pid === undefined ? undefined : this.spawnWatchdog(this.server.pid);
+    this.watchdogExited = this.watchdog
+      ? new Promise((resolve) => {
+        this.watchdog!.on('exit', () => { this.watchdogGone = true; resolve(); this.notify(); });
+        this.watchdog!.on('error', (err) => {
+          this.spawnError ??= `could not start the watchdog (${process.execPath}): ${err.message}`;
+          this.watchdogGone = true;
+          resolve();
+          this.notify();
+        });
+      })
+      : Promise.resolve();
+    this.exited = Promise.all([this.serverExited, this.watchdogExited]).then(() => ({
       code: this.exitInfo?.code ?? null,
       signal: this.exitInfo?.signal ?? null,
       // The watchdog stops the server itself when it gets SIGINT/SIGTERM (a Ctrl-C reaches the
       // whole foreground group): the user asked for that too.
-      requested: this.stopping !== undefined || this.exitInfo?.byWatchdog === true,
+      requested: this.stopping !== undefined || this.stoppedByWatchdog,
     }));
-    readLines(this.watchdog.stdout, (line) => this.pushLine(line));
-    readLines(this.watchdog.stderr, (line) => this.pushLine(line));
-    readLines(this.watchdog.stdio[3] as NodeJS.ReadableStream | null, (line) => {
+  }
+
+  private spawnWatchdog(pid: number): ChildProcess {
+    const env: Record<string, string> = {};
+    if (process.env.PATH) env.PATH = process.env.PATH;
+    const watchdog = spawn(process.execPath, [WATCHDOG], { stdio: ['pipe', 'ignore', 'pipe', 'pipe'], env, windowsHide: true });
+    watchdog.stdin?.on('error', () => {}); // EPIPE when the watchdog is already gone
+    const startTime = statOf(pid)?.startTime;
+    const config: WatchdogConfig = {
+      pid, graceMs: this.config.graceMs,
+      ...(startTime ? { startTime } : {}), ...(this.config.removeDir ? { removeDir: this.config.removeDir } : {}),
+    };
+    watchdog.stdin?.write(`${JSON.stringify(config)}\n`);
+    readLines(watchdog.stderr, (line) => this.pushLine(`watchdog: ${line}`));
+    readLines(watchdog.stdio[3] as NodeJS.ReadableStream | null, (line) => {
       if (!line.trim()) return;
       try {
-        this.onEvent(JSON.parse(line) as WatchdogEvent);
+        if ((JSON.parse(line) as WatchdogEvent).type === 'stopping') this.stoppedByWatchdog = true;
       } catch {
         /* not ours */
       }
     });
+    return watchdog;
+  }
+
+  /** The server is gone: the watchdog removes the dir and exits. */
+  private tellWatchdogExited(): void {
+    const stdin = this.watchdog?.stdin;
+    if (!stdin || stdin.destroyed || stdin.writableEnded) return;
+    stdin.end('exited\n');
   }
 
   /** The server's pid, once spawned. */
@@ -117,7 +175,7 @@ export class Supervisor {
   }
 
   get watchdogPid(): number {
-    return this.watchdog.pid ?? -1;
+    return this.watchdog?.pid ?? -1;
   }
 
   logTail(n: number): string[] {
@@ -130,13 +188,6 @@ export class Supervisor {
     this.lines.push(clean);
     if (this.lines.length > this.keepLines) this.lines.shift();
     this.options.onLine?.(clean);
-  }
-
-  private onEvent(event: WatchdogEvent): void {
-    if (event.type === 'spawned') this.serverPid = event.pid;
-    else if (event.type === 'error') this.spawnError = event.message;
-    else if (event.type === 'exit') this.exitInfo = { code: event.code, signal: event.signal, byWatchdog: event.stopping };
-    this.notify();
   }
 
   private notify(): void {
@@ -180,8 +231,8 @@ export class Supervisor {
       const how = this.exitInfo.signal ? `signal ${this.exitInfo.signal}` : `code ${this.exitInfo.code}`;
       throw new Error(`${label} exited during start-up (${how})`);
     }
-    if (this.watchdog.exitCode !== null || this.watchdog.signalCode !== null) {
-      throw new Error(`the watchdog exited (${this.watchdog.signalCode ?? this.watchdog.exitCode}) before ${label} was ready`);
+    if (this.watchdogGone) {
+      throw new Error(`the watchdog exited (${this.watchdog?.signalCode ?? this.watchdog?.exitCode}) before ${label} was ready`);
     }
   }
 
@@ -210,8 +261,9 @@ export class Supervisor {
       last = answer;
       this.assertRunning();
       if (Date.now() >= deadlineAt) throw new Error(describeLast(last));
-      // Polled every 20 ms (readiness is on every start's critical path); woken early if the server exits.
-      await this.waitFor(() => (this.exitInfo || this.spawnError ? true : undefined), 20, () => new Error('tick')).catch(() => {});
+      // Polled every 5 ms (readiness is on every start's critical path; a refused connection on
+      // loopback costs next to nothing); woken early if the server exits.
+      await this.waitFor(() => (this.exitInfo || this.spawnError || this.watchdogGone ? true : undefined), 5, () => new Error('tick')).catch(() => {});
     }
   }
 
@@ -220,48 +272,49 @@ export class Supervisor {
     await Promise.race([this.outputClosed, deadline(1_000)]);
   }
 
-  /** After start-up: don't let the pipes keep the parent's event loop alive. */
+  /** After start-up: don't let the processes or their pipes keep the parent's event loop alive. */
   detachFromEventLoop(): void {
-    this.watchdog.unref();
-    for (const s of this.watchdog.stdio) (s as { unref?: () => void } | null)?.unref?.();
+    for (const child of [this.server, this.watchdog]) {
+      if (!child) continue;
+      child.unref();
+      for (const s of child.stdio) (s as { unref?: () => void } | null)?.unref?.();
+    }
   }
 
   stop(): Promise<void> {
     this.stopping ??= (async () => {
-      // While stopping, the watchdog must keep the event loop alive: the caller is awaiting this,
-      // and with every other handle already closed Node would otherwise exit mid-await, before
-      // the caller could set its exit code.
-      this.watchdog.ref();
-      // Closing the pipe is the stop signal: the watchdog stops the server's group and removes the dir.
-      this.watchdog.stdin?.end();
-      const exited = await Promise.race([
-        this.watchdogExited.then(() => true),
-        deadline(this.config.graceMs + 3_000).then(() => false),
-      ]);
-      if (!exited) {
-        this.killNow();
-        const gone = await Promise.race([this.watchdogExited.then(() => true), deadline(2_000).then(() => false)]);
-        if (!gone) this.watchdog.kill('SIGKILL');
+      // While stopping, the processes must keep the event loop alive: the caller is awaiting
+      // this, and with every other handle already closed Node would otherwise exit mid-await,
+      // before the caller could set its exit code.
+      this.server.ref();
+      this.watchdog?.ref();
+      // By the pid spawn() gave, not the 'spawn' event's: a stop right after the constructor
+      // must not miss a server whose event has not come yet.
+      const pid = this.server.pid;
+      if (pid !== undefined && !this.exitInfo) {
+        killGroup(pid, 'SIGTERM');
+        const exited = await Promise.race([this.serverExited.then(() => true), deadline(this.config.graceMs).then(() => false)]);
+        if (!exited) {
+          killGroup(pid, 'SIGKILL');
+          await Promise.race([this.serverExited, deadline(3_000)]);
+        }
       }
-      await this.watchdogExited;
-      // The watchdog reaps the server before it exits; make sure (e.g. if the watchdog was killed).
-      if (this.serverPid !== undefined) {
-        const until = Date.now() + 3_000;
-        while (isAlive(this.serverPid) && Date.now() < until) await sleep(50);
-        if (isAlive(this.serverPid)) killGroup(this.serverPid, 'SIGKILL');
-      }
+      // The server is gone (its exit told the watchdog, which removes the dir and exits).
+      this.tellWatchdogExited();
+      const watchdogDone = await Promise.race([this.watchdogExited.then(() => true), deadline(2_000).then(() => false)]);
+      if (!watchdogDone) this.killNow();
     })();
     return this.stopping;
   }
 
   /**
-   * Synchronous last resort (a watchdog that does not answer): SIGKILL the server's group;
-   * SIGTERM the watchdog, which then reaps the server, removes its dir and exits.
+   * Synchronous last resort (at exit, or a watchdog that does not answer): SIGKILL the server's
+   * group and the watchdog, and remove the dir.
    */
   killNow(): void {
-    if (this.serverPid !== undefined) killGroup(this.serverPid, 'SIGKILL');
+    if (this.server.pid !== undefined && !this.exitInfo) killGroup(this.server.pid, 'SIGKILL');
     try {
-      this.watchdog.kill('SIGTERM');
+      this.watchdog?.kill('SIGKILL');
     } catch {
       /* gone */
     }
@@ -269,7 +322,7 @@ export class Supervisor {
       try {
         rmSync(this.config.removeDir, { recursive: true, force: true, maxRetries: 3 });
       } catch {
-        /* best effort: the watchdog removes it too */
+        /* best effort */
       }
     }
   }
@@ -306,6 +359,3 @@ function deadline(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms).unref());
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}

@@ -210,6 +210,67 @@ describe('MinioServer start-up failures', () => {
   });
 });
 
+describe('the watchdog beside MinIO', () => {
+  const WATCHDOG = join(REPO, 'emulator/minio/watchdog.cjs');
+
+  it('runs beside MinIO, not above it: both are this process\'s children, so MinIO\'s start waits for no other process', async () => {
+    await using minio = await new MinioServer(binary).start();
+    const parentOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+    expect(parentOf(minio.pid)).toBe(process.pid);
+    expect(parentOf(minio.watchdogPid)).toBe(process.pid);
+  });
+
+  it('stops MinIO on a Ctrl-C (SIGINT to the watchdog, which is in the foreground group), reported as requested', async () => {
+    const minio = await new MinioServer(binary).start();
+    process.kill(minio.watchdogPid, 'SIGINT');
+    expect(await minio.exited).toEqual({ code: 0, signal: null, requested: true });
+    expect(isAlive(minio.pid)).toBe(false);
+    expect(existsSync(minio.dataDir)).toBe(false);
+    await minio.stop();
+  });
+
+  /** Runs watchdog.cjs on its own for process `pid`, as the supervisor would; resolves when it exits. */
+  async function watch(pid: number, startTime: string | undefined, removeDir: string): Promise<{ exitedMs: number }> {
+    const dog = spawn(process.execPath, [WATCHDOG], { stdio: ['pipe', 'ignore', 'inherit', 'pipe'] });
+    const started = Date.now();
+    const gone = new Promise<void>((r) => dog.on('exit', () => r()));
+    dog.stdin!.write(`${JSON.stringify({ pid, graceMs: 200, removeDir, ...(startTime ? { startTime } : {}) })}\n`);
+    await new Promise((r) => setTimeout(r, 200)); // it has read its config
+    dog.stdin!.end(); // as when the parent dies
+    await gone;
+    return { exitedMs: Date.now() - started };
+  }
+
+  it('never signals a process that is not the one it was given (a reused pid: another start time)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ase-watchdog-'));
+    const other = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+    try {
+      const { exitedMs } = await watch(other.pid!, '1', dir);
+      expect(exitedMs).toBeLessThan(3_000); // it did not wait for a process that is not its server
+      expect(isAlive(other.pid)).toBe(true);
+      expect(existsSync(dir)).toBe(false);
+    } finally {
+      other.kill('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops its server\'s process group when its pipe closes, and removes the folder once it is gone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ase-watchdog-'));
+    const server = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+    const serverGone = new Promise<NodeJS.Signals | null>((r) => server.on('exit', (_, signal) => r(signal)));
+    try {
+      const startTime = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19];
+      await watch(server.pid!, startTime, dir);
+      expect(await serverGone).toBe('SIGTERM');
+      expect(existsSync(dir)).toBe(false);
+    } finally {
+      server.kill('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // The parent dies: a separate node process starts a server from the compiled modules.
 

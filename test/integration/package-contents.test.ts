@@ -14,7 +14,7 @@ beforeAll(async () => {
 
 describe('the npm package', () => {
   it('carries the non-TypeScript assets the built code reads (watchdog, HTML report stylesheet and script)', () => {
-    for (const asset of ['dist/emulator/minio/watchdog.cjs', 'dist/harness/reporters/assets/report.css', 'dist/harness/reporters/assets/report.js']) {
+    for (const asset of ['dist/emulator/minio/watchdog.cjs', 'dist/emulator/minio/proc-stat.cjs', 'dist/harness/reporters/assets/report.css', 'dist/harness/reporters/assets/report.js']) {
       expect(files, asset).toContain(asset);
     }
   });
