@@ -25,7 +25,7 @@ import { ensureMinio } from './minio/build.js';
 import { MinioServer, type MinioExit, type StartedMinio } from './minio/server.js';
 import type { SigningKeys } from './keys.js';
 import type { StateDir } from './state/state-dir.js';
-import { MINIO_OIDC_CLIENT_ID, MINIO_OIDC_PATH, MINIO_POLICY_CLAIM, generateMinioClientId } from './oidc/plugin.js';
+import { MINIO_OIDC_CLIENT_ID, MINIO_OIDC_PATH, MINIO_POLICY_CLAIM, answerMinioOidcEarly, generateMinioClientId } from './oidc/plugin.js';
 import { amplifyOutputsFor, type AmplifyOutputs } from './outputs.js';
 import { buildRolePolicies, installableMinioPolicy, type RolePolicyBuild } from './policy/index.js';
 import type { TransportTargets } from './transport/node.js';
@@ -249,7 +249,8 @@ export class Stack implements AsyncDisposable {
     try {
       // Always on loopback, where MinIO fetches the OpenID documents and the Node transport
       // connects. A wildcard host covers loopback itself; any other address gets a bridge.
-      // Requests that come before the emulator is built (MinIO booting) wait for it.
+      // Requests that come before the emulator is built wait for it, except MinIO's own start-up
+      // requests for our OpenID provider's documents (answered from the keys alone, below).
       const listenHost = isWildcardHost(host) ? host : exposed ? '127.0.0.1' : host;
       let portTaken = false;
       const early = await listenEarly(listenHost, options.port ?? 0).catch((e: NodeJS.ErrnoException) => {
@@ -297,6 +298,9 @@ export class Stack implements AsyncDisposable {
         ? import('./state/keys-file.js').then(({ loadOrCreateStackKeys }) => loadOrCreateStackKeys(options.dataDir!))
         : import('./keys.js').then(({ generateStackKeys }) => generateStackKeys());
       keysReady.catch(() => undefined); // awaited below
+      // MinIO's start-up reads our OpenID provider's documents: they need only the keys, so they
+      // are answered as soon as the keys exist, not once the emulator's modules have loaded.
+      void keysReady.then((k) => early.answerEarly(answerMinioOidcEarly({ keys: k.minio, baseUrl: () => baseUrl })), () => undefined);
       const [{ Agent: HttpAgent }, { buildEmulator: build }, { CallerAuthenticator }, { MinioCredentialVendor }] = await Promise.all([
         import('undici'), import('./app.js'), import('./credentials/callers.js'), import('./credentials/minio-vendor.js'),
       ]);
@@ -617,13 +621,28 @@ function authSettings(config: AppConfig): string {
  * An HTTP server listening before the app that will answer on it exists: requests that arrive
  * early wait until `serve` hands over the app's handler.
  */
-async function listenEarly(host: string, port: number): Promise<{ server: Server; serve: (handler: RequestListener) => void; close: () => Promise<void> }> {
+/** Answers a request the early listener can answer alone (true), or leaves it (false). */
+type EarlyAnswer = (req: IncomingMessage, res: ServerResponse) => boolean;
+
+/**
+ * The emulator's port, bound first: requests wait until the emulator is built ({@link serve}),
+ * except those {@link answerEarly} answers meanwhile.
+ */
+interface EarlyListener {
+  server: Server;
+  answerEarly: (answer: EarlyAnswer) => void;
+  serve: (handler: RequestListener) => void;
+  close: () => Promise<void>;
+}
+
+async function listenEarly(host: string, port: number): Promise<EarlyListener> {
   const server = createServer();
   let handler: RequestListener | undefined;
+  let answer: EarlyAnswer | undefined;
   const waiting: Array<[IncomingMessage, ServerResponse]> = [];
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (handler) handler(req, res);
-    else waiting.push([req, res]);
+    else if (!answer?.(req, res)) waiting.push([req, res]);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -634,8 +653,14 @@ async function listenEarly(host: string, port: number): Promise<{ server: Server
   });
   return {
     server,
+    answerEarly: (a) => {
+      if (handler) return; // the emulator serves everything by now
+      answer = a;
+      waiting.push(...waiting.splice(0).filter(([req, res]) => !a(req, res)));
+    },
     serve: (h) => {
       handler = h;
+      answer = undefined;
       for (const [req, res] of waiting.splice(0)) h(req, res);
     },
     close: () => new Promise<void>((resolve) => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SigningKeys } from '../keys.js';
 
 /**
@@ -35,22 +36,47 @@ export interface MinioOidcDeps {
   baseUrl: () => string;
 }
 
+/** The provider's discovery document. */
+function discoveryDocument(deps: MinioOidcDeps): Record<string, unknown> {
+  const issuer = minioOidcIssuer(deps.baseUrl());
+  return {
+    issuer,
+    jwks_uri: `${issuer}/jwks.json`,
+    authorization_endpoint: `${issuer}/authorize`,
+    token_endpoint: `${issuer}/token`,
+    userinfo_endpoint: `${issuer}/userinfo`,
+    response_types_supported: ['code', 'id_token'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: [deps.keys.alg],
+    scopes_supported: ['openid'],
+    claims_supported: ['sub', 'aud', 'exp', 'iat', 'iss', MINIO_POLICY_CLAIM],
+  };
+}
+
+const DISCOVERY_PATH = `${MINIO_OIDC_PATH}/.well-known/openid-configuration`;
+const JWKS_PATH = `${MINIO_OIDC_PATH}/jwks.json`;
+
 /** The provider's discovery document and JWKS, as one encapsulated Fastify plugin. */
 export const minioOidcPlugin: FastifyPluginAsync<MinioOidcDeps> = async (app, deps) => {
-  app.get(`${MINIO_OIDC_PATH}/.well-known/openid-configuration`, async () => {
-    const issuer = minioOidcIssuer(deps.baseUrl());
-    return {
-      issuer,
-      jwks_uri: `${issuer}/jwks.json`,
-      authorization_endpoint: `${issuer}/authorize`,
-      token_endpoint: `${issuer}/token`,
-      userinfo_endpoint: `${issuer}/userinfo`,
-      response_types_supported: ['code', 'id_token'],
-      subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: [deps.keys.alg],
-      scopes_supported: ['openid'],
-      claims_supported: ['sub', 'aud', 'exp', 'iat', 'iss', MINIO_POLICY_CLAIM],
-    };
-  });
-  app.get(`${MINIO_OIDC_PATH}/jwks.json`, async () => deps.keys.jwks());
+  app.get(DISCOVERY_PATH, async () => discoveryDocument(deps));
+  app.get(JWKS_PATH, async () => deps.keys.jwks());
 };
+
+/**
+ * The same two documents for the stack's early listener, before the emulator's modules have
+ * loaded: MinIO asks for them during its start-up, and with them answered at once its boot does
+ * not wait for ours. Returns false for any other request (it waits for the emulator).
+ */
+export function answerMinioOidcEarly(deps: MinioOidcDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
+  return (req, res) => {
+    if (req.method !== 'GET') return false;
+    const path = req.url?.split('?')[0];
+    if (path !== DISCOVERY_PATH && path !== JWKS_PATH) return false;
+    const document = path === DISCOVERY_PATH ? Promise.resolve(discoveryDocument(deps)) : deps.keys.jwks();
+    document.then(
+      (body) => res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body)),
+      () => res.writeHead(500).end(),
+    );
+    return true;
+  };
+}
