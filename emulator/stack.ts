@@ -617,16 +617,13 @@ function authSettings(config: AppConfig): string {
   });
 }
 
-/**
- * An HTTP server listening before the app that will answer on it exists: requests that arrive
- * early wait until `serve` hands over the app's handler.
- */
 /** Answers a request the early listener can answer alone (true), or leaves it (false). */
 type EarlyAnswer = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 /**
- * The emulator's port, bound first: requests wait until the emulator is built ({@link serve}),
- * except those {@link answerEarly} answers meanwhile.
+ * An HTTP server listening before the app that will answer on it exists: requests that arrive
+ * early wait until `serve` hands over the app's handler, except those `answerEarly` answers
+ * meanwhile.
  */
 interface EarlyListener {
   server: Server;

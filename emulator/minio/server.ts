@@ -265,8 +265,8 @@ export class MinioServer {
       await proc.waitReady(
         async () => {
           const status = await httpStatus(healthUrl, 1_000);
-          if (typeof status === 'number') {
-            listenersCheck ??= foreignListeners(port, proc.pid!);
+          if (typeof status === 'number' && !listenersCheck) {
+            listenersCheck = foreignListeners(port, proc.pid!);
             listenersCheck.catch(() => undefined); // awaited below, once ready
           }
           if (status !== 200) return typeof status === 'number' ? `HTTP ${status}` : status;

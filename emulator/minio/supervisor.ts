@@ -44,7 +44,7 @@ type WatchdogEvent = { type: 'stopping' };
 
 const WATCHDOG = fileURLToPath(new URL('./watchdog.cjs', import.meta.url));
 const { statOf } = createRequire(import.meta.url)('./proc-stat.cjs') as {
-  statOf(pid: number): { state: string; startTime: string } | undefined;
+  statOf(pid: number): { state: string; parentPid: number; startTime: string } | undefined;
 };
 
 export interface SupervisorOptions {

@@ -79,6 +79,22 @@ case "$1" in
 esac`);
 }
 
+/** A build with the fake go under `work/<name>` and `fakeEnv` set, expected to fail. */
+async function failedBuild(name: string, fakeEnv: Record<string, string>): Promise<{ err: MinioBuildError; log: string; env: NodeJS.ProcessEnv }> {
+  const root = join(work, name);
+  const go = await fakeGo(join(root, 'tools'));
+  const log = join(root, 'log');
+  const env = { PATH: join(work, 'empty'), XDG_CACHE_HOME: join(root, 'cache'), HOME: root, FAKE_GO_LOG: log, ...fakeEnv };
+  const err = await ensureMinio({ env, go }).catch((e: unknown) => e) as MinioBuildError;
+  expect(err).toBeInstanceOf(MinioBuildError);
+  return { err, log, env };
+}
+
+/** What a failed build leaves in the cache folder, besides the failure record for the waiters. */
+async function leftAfterFailure(env: NodeJS.ProcessEnv): Promise<string[]> {
+  return (await readdir(minioCacheDir({ env }))).filter((f) => f !== '.build-error.json');
+}
+
 async function installs(log: string): Promise<number> {
   return existsSync(log) ? (await readFile(log, 'utf8')).split('\n').filter(Boolean).length : 0;
 }
@@ -175,40 +191,27 @@ describe('ensureMinio', () => {
   });
 
   it('reports a failed build with the last lines of go\'s output, and leaves nothing behind', async () => {
-    const root = join(work, 'fail');
-    const go = await fakeGo(join(root, 'tools'));
-    const env = { PATH: join(work, 'empty'), XDG_CACHE_HOME: join(root, 'cache'), HOME: root, FAKE_GO_LOG: join(root, 'log'), FAKE_GO_FAIL: '1' };
-    const err = await ensureMinio({ env, go }).catch((e: unknown) => e) as MinioBuildError;
-    expect(err).toBeInstanceOf(MinioBuildError);
+    const { err, env } = await failedBuild('fail', { FAKE_GO_FAIL: '1' });
     expect(err.message).toMatch(/`go build github\.com\/minio\/minio@.*` exited with 2/);
     expect(err.message).toContain('go: fatal: something broke');
     expect(err.message).toContain('go: compile step 30');
     expect(err.message).not.toContain('go: compile step 5\n');
-    const left = await readdir(minioCacheDir({ env }));
-    expect(left.filter((f) => f !== '.build-error.json')).toEqual([]);
+    expect(await leftAfterFailure(env)).toEqual([]);
   });
 
   it('reports a module it cannot download with go\'s reason, and leaves nothing behind', async () => {
-    const root = join(work, 'no-proxy');
-    const go = await fakeGo(join(root, 'tools'));
-    const env = { PATH: join(work, 'empty'), XDG_CACHE_HOME: join(root, 'cache'), HOME: root, FAKE_GO_LOG: join(root, 'log'), FAKE_GO_DOWNLOAD_FAIL: '1' };
-    const err = await ensureMinio({ env, go }).catch((e: unknown) => e) as MinioBuildError;
-    expect(err).toBeInstanceOf(MinioBuildError);
+    const { err, log, env } = await failedBuild('no-proxy', { FAKE_GO_DOWNLOAD_FAIL: '1' });
     expect(err.message).toMatch(/`go mod download github\.com\/minio\/minio@.*` exited with 1/);
     expect(err.message).toContain('module lookup disabled by GOPROXY=off');
-    expect(await installs(join(root, 'log'))).toBe(0);
-    expect((await readdir(minioCacheDir({ env }))).filter((f) => f !== '.build-error.json')).toEqual([]);
+    expect(await installs(log)).toBe(0);
+    expect(await leftAfterFailure(env)).toEqual([]);
   });
 
   it('refuses to build a source the start-up patch does not fit, naming the patch, and leaves nothing behind', async () => {
-    const root = join(work, 'other-source');
-    const go = await fakeGo(join(root, 'tools'));
-    const env = { PATH: join(work, 'empty'), XDG_CACHE_HOME: join(root, 'cache'), HOME: root, FAKE_GO_LOG: join(root, 'log'), FAKE_GO_SOURCE: 'other' };
-    const err = await ensureMinio({ env, go }).catch((e: unknown) => e) as MinioBuildError;
-    expect(err).toBeInstanceOf(MinioBuildError);
+    const { err, log, env } = await failedBuild('other-source', { FAKE_GO_SOURCE: 'other' });
     expect(err.message).toMatch(/cmd\/bootstrap-peer-server\.go holds `var binaryChecksum = getBinaryChecksum\(\)` nowhere.*emulator\/minio\/source-patch\.ts/);
-    expect(await installs(join(root, 'log'))).toBe(0);
-    expect((await readdir(minioCacheDir({ env }))).filter((f) => f !== '.build-error.json')).toEqual([]);
+    expect(await installs(log)).toBe(0);
+    expect(await leftAfterFailure(env)).toEqual([]);
   });
 
   it('takes over a lock left by a dead process, and one whose holder has gone quiet', async () => {

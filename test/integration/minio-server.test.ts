@@ -8,6 +8,7 @@ import { chmod, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:
 import { Agent, get as httpGet } from 'node:http';
 import { connect } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
@@ -22,6 +23,10 @@ import { MinioServer, MinioStartError, validateDomains, type StartedMinio } from
 import { sendSigned } from '../../emulator/minio/sigv4.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
+/** The watchdog's own reading of /proc/<pid>/stat. */
+const { statOf } = createRequire(import.meta.url)('../../emulator/minio/proc-stat.cjs') as {
+  statOf(pid: number): { state: string; parentPid: number; startTime: string } | undefined;
+};
 let binary: string;
 
 beforeAll(async () => {
@@ -215,9 +220,8 @@ describe('the watchdog beside MinIO', () => {
 
   it('runs beside MinIO, not above it: both are this process\'s children, so MinIO\'s start waits for no other process', async () => {
     await using minio = await new MinioServer(binary).start();
-    const parentOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
-    expect(parentOf(minio.pid)).toBe(process.pid);
-    expect(parentOf(minio.watchdogPid)).toBe(process.pid);
+    expect(statOf(minio.pid)?.parentPid).toBe(process.pid);
+    expect(statOf(minio.watchdogPid)?.parentPid).toBe(process.pid);
   });
 
   it('stops MinIO on a Ctrl-C (SIGINT to the watchdog, which is in the foreground group), reported as requested', async () => {
@@ -260,8 +264,7 @@ describe('the watchdog beside MinIO', () => {
     const server = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
     const serverGone = new Promise<NodeJS.Signals | null>((r) => server.on('exit', (_, signal) => r(signal)));
     try {
-      const startTime = readFileSync(`/proc/${server.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[19];
-      await watch(server.pid!, startTime, dir);
+      await watch(server.pid!, statOf(server.pid!)?.startTime, dir);
       expect(await serverGone).toBe('SIGTERM');
       expect(existsSync(dir)).toBe(false);
     } finally {
